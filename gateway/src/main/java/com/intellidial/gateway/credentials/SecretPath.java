@@ -1,0 +1,53 @@
+package com.intellidial.gateway.credentials;
+
+import java.util.regex.Pattern;
+
+import org.springframework.util.Assert;
+
+/**
+ * A secret's path below the gateway's root in the secret store (DESIGN.md section 6), e.g.
+ * {@code platform/vapi} or {@code tenants/acme/twilio}. In Vault it lives at
+ * {@code secret/data/gateway/<path>}. Only the shapes below can be built, so a tenant id can never
+ * smuggle {@code ..} or another tenant's path in.
+ */
+public record SecretPath(String value) {
+
+    private static final Pattern SEGMENT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+
+    public SecretPath {
+        Assert.hasText(value, "path must not be empty");
+        for (String segment : value.split("/", -1)) {
+            Assert.isTrue(SEGMENT.matcher(segment).matches(), () -> "invalid secret path: " + value);
+        }
+    }
+
+    /** {@code platform/vapi}: the platform's VAPI key ({@code api_key}). */
+    public static SecretPath platformVapi() {
+        return new SecretPath("platform/vapi");
+    }
+
+    /** {@code platform/twilio}: the platform's Twilio account ({@code account_sid}, {@code auth_token}). */
+    public static SecretPath platformTwilio() {
+        return new SecretPath("platform/twilio");
+    }
+
+    /** {@code tenants/{id}/vapi}: a dedicated-org tenant's VAPI key ({@code api_key}). */
+    public static SecretPath tenantVapi(String tenantId) {
+        return new SecretPath("tenants/" + tenantId + "/vapi");
+    }
+
+    /** {@code tenants/{id}/twilio}: a tenant's Twilio account credential. */
+    public static SecretPath tenantTwilio(String tenantId) {
+        return new SecretPath("tenants/" + tenantId + "/twilio");
+    }
+
+    /** {@code tenants/{id}/webhook}: a tenant's webhook signing secret ({@code signing_secret}). */
+    public static SecretPath tenantWebhook(String tenantId) {
+        return new SecretPath("tenants/" + tenantId + "/webhook");
+    }
+
+    @Override
+    public String toString() {
+        return this.value;
+    }
+}

@@ -1,0 +1,5 @@
+/** Usage events, ledger, budgets and rate limits. */
+@NullMarked
+package com.intellidial.gateway.metering;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,5 @@
+/** Tenants, gateway keys, key resolution and its cache. */
+@NullMarked
+package com.intellidial.gateway.tenant;
+
+import org.jspecify.annotations.NullMarked;

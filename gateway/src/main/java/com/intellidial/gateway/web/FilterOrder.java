@@ -1,0 +1,51 @@
+package com.intellidial.gateway.web;
+
+import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
+import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
+import org.springframework.core.Ordered;
+
+/**
+ * The order of every gateway filter, in the sequence of DESIGN.md section 4. Global filters run
+ * only on proxied routes ({@code /vapi/**}, {@code /twilio/**}); web filters run on every request.
+ * {@code FilterOrderIntegrationTests} pins the whole sequence.
+ */
+public final class FilterOrder {
+
+    /** Web filter: accept or create {@code X-Request-Id} before anything else can fail. */
+    public static final int REQUEST_ID = Ordered.HIGHEST_PRECEDENCE + 10;
+
+    /** Global filter: resolve the tenant from its gateway key (401/403). */
+    public static final int AUTHENTICATION = -1000;
+
+    /**
+     * Global filter: wraps everything after authentication and emits usage events when the
+     * exchange completes; it never makes the response wait.
+     */
+    public static final int METERING = -900;
+
+    /** Global filter: per-tenant and per-key token buckets (429). */
+    public static final int RATE_LIMIT = -800;
+
+    /** Global filter: per-tenant budgets, checked before the request is forwarded (429). */
+    public static final int QUOTA = -700;
+
+    /** Global filter: caps the request body size while it streams (413). */
+    public static final int BODY_LIMIT = -600;
+
+    /**
+     * Global filter: catalog match, ownership checks and request/response rewriting. Before
+     * {@link NettyWriteResponseFilter#WRITE_RESPONSE_FILTER_ORDER} so its response decorator sees
+     * the body, and before {@link RouteToRequestUrlFilter#ROUTE_TO_URL_FILTER_ORDER} so a rewritten
+     * path is merged into the upstream URL.
+     */
+    public static final int ISOLATION = NettyWriteResponseFilter.WRITE_RESPONSE_FILTER_ORDER - 100;
+
+    /**
+     * Global filter: attach the tenant's upstream credential once the final upstream URL is known
+     * (after {@link RouteToRequestUrlFilter}) and checked against the upstream allowlist.
+     */
+    public static final int CREDENTIAL_INJECTION = RouteToRequestUrlFilter.ROUTE_TO_URL_FILTER_ORDER + 10;
+
+    private FilterOrder() {
+    }
+}

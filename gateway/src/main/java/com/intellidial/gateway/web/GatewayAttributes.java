@@ -1,0 +1,44 @@
+package com.intellidial.gateway.web;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * Qualified exchange-attribute keys for per-request state, and the only place that names them.
+ */
+public final class GatewayAttributes {
+
+    /** The request id ({@link String}). */
+    public static final String REQUEST_ID = qualify("requestId");
+
+    /** The authenticated tenant ({@code TenantContext}). */
+    public static final String TENANT = qualify("tenant");
+
+    /** The matched catalog entry ({@code CatalogMatch}). */
+    public static final String CATALOG_MATCH = qualify("catalogMatch");
+
+    /** The upstream the route goes to ({@code Upstream}). */
+    public static final String UPSTREAM = qualify("upstream");
+
+    /** Nanos timestamp when the request was forwarded upstream ({@link Long}). */
+    public static final String UPSTREAM_STARTED = qualify("upstreamStarted");
+
+    private GatewayAttributes() {
+    }
+
+    private static String qualify(String name) {
+        return GatewayAttributes.class.getPackageName() + "." + name;
+    }
+
+    /** The request id of the exchange; every exchange has one once the request-id filter ran. */
+    public static String requestId(ServerWebExchange exchange) {
+        String id = exchange.getAttribute(REQUEST_ID);
+        return (id != null) ? id : "unknown";
+    }
+
+    /** Typed attribute lookup. */
+    public static <T> @Nullable T get(ServerWebExchange exchange, String key, Class<T> type) {
+        Object value = exchange.getAttribute(key);
+        return type.isInstance(value) ? type.cast(value) : null;
+    }
+}

@@ -1,0 +1,26 @@
+package com.intellidial.gateway.web;
+
+/** Names of the HTTP headers the gateway reads or writes. */
+public final class GatewayHeaders {
+
+    /** Correlates a request across client, gateway, upstream and logs. */
+    public static final String REQUEST_ID = "X-Request-Id";
+
+    /** Alternative carrier of the tenant's gateway key. */
+    public static final String API_KEY = "X-Api-Key";
+
+    /** Signature on webhook messages the gateway relays to tenants. */
+    public static final String INTELLIDIAL_SIGNATURE = "X-Intellidial-Signature";
+
+    /** Seconds since the epoch the relayed webhook was signed at. */
+    public static final String INTELLIDIAL_TIMESTAMP = "X-Intellidial-Timestamp";
+
+    /** Twilio's webhook signature. */
+    public static final String TWILIO_SIGNATURE = "X-Twilio-Signature";
+
+    /** Admin API token. */
+    public static final String ADMIN_TOKEN = "X-Admin-Token";
+
+    private GatewayHeaders() {
+    }
+}
