@@ -10,6 +10,7 @@ import com.intellidial.simulator.SimulatorConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
 
 /**
  * The local run (README's first command, {@code spring-boot:test-run}): an embedded PostgreSQL, the
@@ -52,7 +53,9 @@ public final class LocalGatewayApplication {
         defaults.put("gateway.upstreams.twilio.base-url", simulator.baseUrl());
         SpringApplication application = new SpringApplication(GatewayApplication.class);
         application.setAdditionalProfiles("local");
-        application.setDefaultProperties(defaults);
+        // Above application.yml, below command-line arguments.
+        application.addInitializers(context -> context.getEnvironment().getPropertySources()
+            .addAfter("commandLineArgs", new MapPropertySource("localRun", defaults)));
         ConfigurableApplicationContext context = application.run(args);
         return new Running(context, simulator, postgres);
     }
@@ -80,7 +83,7 @@ public final class LocalGatewayApplication {
 
     private static int freeOr(int preferred) {
         try (ServerSocket socket = new ServerSocket(preferred)) {
-            return preferred;
+            return socket.getLocalPort();
         }
         catch (IOException ex) {
             return 0;

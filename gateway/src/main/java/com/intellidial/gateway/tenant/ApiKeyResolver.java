@@ -9,6 +9,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.intellidial.gateway.web.GatewayException;
 import com.intellidial.gateway.web.ProblemType;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -28,6 +29,7 @@ public class ApiKeyResolver {
 
     private final Clock clock;
 
+    @Autowired
     ApiKeyResolver(TenantRepository repository, TenantProperties properties) {
         this(repository, properties, Clock.systemUTC());
     }

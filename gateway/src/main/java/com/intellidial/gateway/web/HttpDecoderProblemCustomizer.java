@@ -1,11 +1,13 @@
 package com.intellidial.gateway.web;
 
+import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -46,6 +48,8 @@ class HttpDecoderProblemCustomizer implements NettyServerCustomizer {
     /** Replies to a request whose decoding failed, then drops the rest of the connection's input. */
     static final class DecoderFailureHandler extends ChannelInboundHandlerAdapter {
 
+        private static final Duration LINGER = Duration.ofSeconds(5);
+
         private boolean failed;
 
         @Override
@@ -59,7 +63,18 @@ class HttpDecoderProblemCustomizer implements NettyServerCustomizer {
                 Throwable cause = http.decoderResult().cause();
                 ReferenceCountUtil.release(msg);
                 String instance = (msg instanceof HttpRequest request) ? safeInstance(request) : "";
-                ctx.writeAndFlush(problemResponse(cause, instance)).addListener(ChannelFutureListener.CLOSE);
+                // Half-close instead of close: the client may still be sending the oversized request,
+                // and closing with unread input makes the kernel reset the connection, losing the answer.
+                // The failed decoder keeps discarding input until the linger timeout closes the channel.
+                ctx.writeAndFlush(problemResponse(cause, instance)).addListener(future -> {
+                    if (ctx.channel() instanceof DuplexChannel duplex) {
+                        duplex.shutdownOutput();
+                        ctx.executor().schedule(() -> ctx.close(), LINGER.toMillis(), TimeUnit.MILLISECONDS);
+                    }
+                    else {
+                        ctx.close();
+                    }
+                });
                 return;
             }
             ctx.fireChannelRead(msg);

@@ -1,10 +1,13 @@
 package com.intellidial.gateway.web;
 
+import java.io.IOException;
 import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.util.concurrent.TimeoutException;
 
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
@@ -48,8 +51,9 @@ class ProblemErrorWebExceptionHandler implements ErrorWebExceptionHandler {
     }
 
     private GatewayException toProblem(ServerWebExchange exchange, Throwable ex) {
-        if (ex instanceof GatewayException problem) {
-            return problem;
+        GatewayException raised = findGatewayException(ex);
+        if (raised != null) {
+            return raised;
         }
         String method = exchange.getRequest().getMethod().name();
         String path = exchange.getRequest().getPath().value();
@@ -68,14 +72,11 @@ class ProblemErrorWebExceptionHandler implements ErrorWebExceptionHandler {
         if (ex instanceof DataBufferLimitException) {
             return new GatewayException(ProblemType.PAYLOAD_TOO_LARGE, "The request body exceeds the allowed size");
         }
-        Throwable cause = rootOrSelf(ex);
-        if (cause instanceof ConnectTimeoutException || cause instanceof TimeoutException
-                || cause instanceof ReadTimeoutException) {
+        if (hasCause(ex, ConnectTimeoutException.class, TimeoutException.class, ReadTimeoutException.class)) {
             return new GatewayException(ProblemType.UPSTREAM_TIMEOUT, "The upstream service did not answer in time");
         }
-        if (cause instanceof ConnectException || cause instanceof PrematureCloseException
-                || cause instanceof java.io.IOException) {
-            log.warn("Upstream failure [{}]: {}", GatewayAttributes.requestId(exchange), cause.toString());
+        if (hasCause(ex, ConnectException.class, PrematureCloseException.class, UnknownHostException.class, IOException.class)) {
+            log.warn("Upstream failure [{}]: {}", GatewayAttributes.requestId(exchange), ex.toString());
             return new GatewayException(ProblemType.UPSTREAM_UNAVAILABLE, "The upstream service could not be reached");
         }
         log.error("Unexpected error [{}] on {} {}", GatewayAttributes.requestId(exchange), method, path, ex);
@@ -104,15 +105,34 @@ class ProblemErrorWebExceptionHandler implements ErrorWebExceptionHandler {
         };
     }
 
-    private static Throwable rootOrSelf(Throwable ex) {
+    /** A {@link GatewayException} raised anywhere in the cause chain (e.g. wrapped by the HTTP client). */
+    private static @Nullable GatewayException findGatewayException(Throwable ex) {
         Throwable current = ex;
-        for (int depth = 0; depth < 10 && current.getCause() != null && current.getCause() != current; depth++) {
-            if (current instanceof ConnectTimeoutException || current instanceof ConnectException
-                    || current instanceof TimeoutException) {
-                return current;
+        for (int depth = 0; depth < 10 && current != null; depth++) {
+            if (current instanceof GatewayException problem) {
+                return problem;
             }
-            current = current.getCause();
+            for (Throwable suppressed : current.getSuppressed()) {
+                if (suppressed instanceof GatewayException problem) {
+                    return problem;
+                }
+            }
+            current = (current.getCause() != current) ? current.getCause() : null;
         }
-        return current;
+        return null;
+    }
+
+    @SafeVarargs
+    private static boolean hasCause(Throwable ex, Class<? extends Throwable>... types) {
+        Throwable current = ex;
+        for (int depth = 0; depth < 10 && current != null; depth++) {
+            for (Class<? extends Throwable> type : types) {
+                if (type.isInstance(current)) {
+                    return true;
+                }
+            }
+            current = (current.getCause() != current) ? current.getCause() : null;
+        }
+        return false;
     }
 }

@@ -1,6 +1,5 @@
 package com.intellidial.gateway.credentials;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.UUID;
@@ -142,7 +141,7 @@ class CredentialInjectionIntegrationTests {
                 "/twilio/2010-04-01/Accounts/" + tenant.accountSid() + ".json", "/twilio/2010-04-01/Accounts/x/",
                 "/twilio/2010-04-01/Accounts" }) {
             String requestId = "test-" + UUID.randomUUID();
-            this.client.get().uri(URI.create(path))
+            this.client.get().uri(path)
                 .header(HttpHeaders.AUTHORIZATION, basic(tenant.accountSid(), tenant.apiKey()))
                 .header("X-Request-Id", requestId)
                 .exchange()

@@ -12,7 +12,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** An upstream that refuses connections is a 502 problem, never a 500 or a hang. */
 @GatewayIntegrationTest
-@TestPropertySource(properties = "gateway.upstreams.vapi.base-url=http://127.0.0.1:9")
+@TestPropertySource(properties = "gateway.upstreams.vapi.base-url=http://127.0.0.1:1")
 class UpstreamUnavailableIntegrationTests {
 
     @Autowired

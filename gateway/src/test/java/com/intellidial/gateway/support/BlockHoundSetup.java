@@ -22,10 +22,12 @@ public class BlockHoundSetup implements LauncherSessionListener {
 
         @Override
         public void applyTo(BlockHound.Builder builder) {
-            // Request ids: UUID.randomUUID reads the seeded SecureRandom; /dev/urandom never blocks on Linux.
-            builder.allowBlockingCallsInside("java.util.UUID", "randomUUID");
+            // SecureRandom (request ids, Netty's DNS query ids) reads /dev/urandom, which never blocks on Linux.
+            builder.allowBlockingCallsInside("java.security.SecureRandom", "nextBytes");
             // Logging writes a few bytes to the console; WARN/ERROR only on the request path.
             builder.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "subAppend");
+            // Netty's adaptive allocator takes a short-lived lock when it grows its magazines; no I/O.
+            builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines");
             // Class loading on first use of a class reads the jar once.
             builder.allowBlockingCallsInside("java.lang.ClassLoader", "loadClass");
         }

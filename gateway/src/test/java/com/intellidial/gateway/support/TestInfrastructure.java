@@ -6,6 +6,8 @@ import java.util.Map;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.PropertySource;
+import org.springframework.test.context.support.TestPropertySourceUtils;
 
 /**
  * Points a test application context at the real test infrastructure: PostgreSQL from
@@ -27,7 +29,11 @@ public class TestInfrastructure implements ApplicationContextInitializer<Configu
         properties.put("gateway.secrets.local.entries[platform/twilio].account_sid", TestUpstream.PLATFORM_TWILIO_SID);
         properties.put("gateway.secrets.local.entries[platform/twilio].auth_token", TestUpstream.PLATFORM_TWILIO_TOKEN);
         // A test's own @TestPropertySource values win over these defaults.
-        properties.keySet().removeIf(context.getEnvironment()::containsProperty);
+        PropertySource<?> inlined = context.getEnvironment().getPropertySources()
+            .get(TestPropertySourceUtils.INLINED_PROPERTIES_PROPERTY_SOURCE_NAME);
+        if (inlined != null) {
+            properties.keySet().removeIf(inlined::containsProperty);
+        }
         context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("testInfrastructure", properties));
     }
 }
