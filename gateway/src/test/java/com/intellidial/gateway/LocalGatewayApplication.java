@@ -10,7 +10,9 @@ import com.intellidial.simulator.SimulatorConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.CommandLinePropertySource;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.MutablePropertySources;
 
 /**
  * The local run (README's first command, {@code spring-boot:test-run}): an embedded PostgreSQL, the
@@ -54,8 +56,16 @@ public final class LocalGatewayApplication {
         SpringApplication application = new SpringApplication(GatewayApplication.class);
         application.setAdditionalProfiles("local");
         // Above application.yml, below command-line arguments.
-        application.addInitializers(context -> context.getEnvironment().getPropertySources()
-            .addAfter("commandLineArgs", new MapPropertySource("localRun", defaults)));
+        application.addInitializers(context -> {
+            MutablePropertySources sources = context.getEnvironment().getPropertySources();
+            MapPropertySource localRun = new MapPropertySource("localRun", defaults);
+            if (sources.contains(CommandLinePropertySource.COMMAND_LINE_PROPERTY_SOURCE_NAME)) {
+                sources.addAfter(CommandLinePropertySource.COMMAND_LINE_PROPERTY_SOURCE_NAME, localRun);
+            }
+            else {
+                sources.addFirst(localRun);
+            }
+        });
         ConfigurableApplicationContext context = application.run(args);
         return new Running(context, simulator, postgres);
     }
