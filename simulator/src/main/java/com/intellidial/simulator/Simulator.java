@@ -42,7 +42,7 @@ public final class Simulator implements AutoCloseable {
 
     private final VendorApi vapi;
 
-    private final VendorApi twilio;
+    private final TwilioApi twilio;
 
     private final List<DisposableServer> servers = new ArrayList<>();
 
@@ -104,6 +104,7 @@ public final class Simulator implements AutoCloseable {
     @Override
     public void close() {
         if (this.closed.compareAndSet(false, true)) {
+            this.twilio.close();
             this.servers.forEach(DisposableServer::disposeNow);
         }
     }

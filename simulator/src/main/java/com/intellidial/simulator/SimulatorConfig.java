@@ -1,5 +1,6 @@
 package com.intellidial.simulator;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,12 +19,21 @@ public final class SimulatorConfig {
 
     private final List<TwilioApiKey> twilioApiKeys;
 
+    private final Duration callRingingAfter;
+
+    private final Duration callAnsweredAfter;
+
+    private final Duration callDuration;
+
     private SimulatorConfig(Builder builder) {
         this.host = builder.host;
         this.port = builder.port;
         this.vapiKeys = Map.copyOf(builder.vapiKeys);
         this.twilioAccounts = Map.copyOf(builder.twilioAccounts);
         this.twilioApiKeys = List.copyOf(builder.twilioApiKeys.values());
+        this.callRingingAfter = builder.callRingingAfter;
+        this.callAnsweredAfter = builder.callAnsweredAfter;
+        this.callDuration = builder.callDuration;
     }
 
     /** A builder with no credentials, port 0 (a random free port) and host 127.0.0.1. */
@@ -54,6 +64,21 @@ public final class SimulatorConfig {
     /** Twilio API keys, each belonging to an account. */
     public List<TwilioApiKey> twilioApiKeys() {
         return this.twilioApiKeys;
+    }
+
+    /** How long after creation a Twilio call starts ringing. */
+    public Duration callRingingAfter() {
+        return this.callRingingAfter;
+    }
+
+    /** How long after ringing a Twilio call is answered. */
+    public Duration callAnsweredAfter() {
+        return this.callAnsweredAfter;
+    }
+
+    /** How long an answered Twilio call lasts before it completes. */
+    public Duration callDuration() {
+        return this.callDuration;
     }
 
     /** Only what is served, never a secret. */
@@ -94,6 +119,12 @@ public final class SimulatorConfig {
 
         private final Map<String, TwilioApiKey> twilioApiKeys = new LinkedHashMap<>();
 
+        private Duration callRingingAfter = Duration.ofMillis(50);
+
+        private Duration callAnsweredAfter = Duration.ofMillis(50);
+
+        private Duration callDuration = Duration.ofSeconds(1);
+
         private Builder() {
         }
 
@@ -130,6 +161,14 @@ public final class SimulatorConfig {
             return this;
         }
 
+        /** The Twilio call timeline: ringing, then answered, then completed after {@code duration}. */
+        public Builder callTimeline(Duration ringingAfter, Duration answeredAfter, Duration duration) {
+            this.callRingingAfter = requireNotNegative(ringingAfter, "ringingAfter");
+            this.callAnsweredAfter = requireNotNegative(answeredAfter, "answeredAfter");
+            this.callDuration = requireNotNegative(duration, "duration");
+            return this;
+        }
+
         /** The configuration; every API key must belong to a configured account. */
         public SimulatorConfig build() {
             for (TwilioApiKey key : this.twilioApiKeys.values()) {
@@ -139,6 +178,13 @@ public final class SimulatorConfig {
                 }
             }
             return new SimulatorConfig(this);
+        }
+
+        private static Duration requireNotNegative(Duration duration, String name) {
+            if (Objects.requireNonNull(duration, name).isNegative()) {
+                throw new IllegalArgumentException(name + " must not be negative: " + duration);
+            }
+            return duration;
         }
     }
 

@@ -1,6 +1,8 @@
 package com.intellidial.simulator;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -12,8 +14,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a {@link Simulator} until the JVM stops. Arguments (or environment): {@code --host=} ({@code SIMULATOR_HOST},
  * default 127.0.0.1), {@code --port=} ({@code SIMULATOR_PORT}, default 8089), repeated {@code --vapi-key=<key>:<orgId>}
- * ({@code SIMULATOR_VAPI_KEYS}, comma-separated) and {@code --twilio-account=<sid>:<token>}
- * ({@code SIMULATOR_TWILIO_ACCOUNTS}, comma-separated). Arguments add to the environment; a later port wins.
+ * ({@code SIMULATOR_VAPI_KEYS}, comma-separated), {@code --twilio-account=<sid>:<token>}
+ * ({@code SIMULATOR_TWILIO_ACCOUNTS}, comma-separated), {@code --twilio-api-key=<accountSid>:<keySid>:<secret>}
+ * ({@code SIMULATOR_TWILIO_API_KEYS}, comma-separated) and {@code --call-duration-ms=} ({@code SIMULATOR_CALL_DURATION_MS},
+ * how long a Twilio call lasts once answered, default 1000). Arguments add to the environment; a later value wins.
  */
 public final class SimulatorMain {
 
@@ -52,6 +56,8 @@ public final class SimulatorMain {
         }
         List<String> vapiKeys = new ArrayList<>(split(env.get("SIMULATOR_VAPI_KEYS")));
         List<String> twilioAccounts = new ArrayList<>(split(env.get("SIMULATOR_TWILIO_ACCOUNTS")));
+        List<String> twilioApiKeys = new ArrayList<>(split(env.get("SIMULATOR_TWILIO_API_KEYS")));
+        String callDuration = env.get("SIMULATOR_CALL_DURATION_MS");
         for (String arg : args) {
             if (arg.startsWith("--host=")) {
                 builder.host(value(arg));
@@ -65,18 +71,32 @@ public final class SimulatorMain {
             else if (arg.startsWith("--twilio-account=")) {
                 twilioAccounts.add(value(arg));
             }
+            else if (arg.startsWith("--twilio-api-key=")) {
+                twilioApiKeys.add(value(arg));
+            }
+            else if (arg.startsWith("--call-duration-ms=")) {
+                callDuration = value(arg);
+            }
             else {
                 throw new IllegalArgumentException("Unknown argument: " + arg);
             }
         }
-        vapiKeys.forEach(pair -> {
-            String[] parts = pair(pair, "--vapi-key=<key>:<orgId>");
+        vapiKeys.forEach(entry -> {
+            String[] parts = parts(entry, 2, "--vapi-key=<key>:<orgId>");
             builder.vapiKey(parts[0], parts[1]);
         });
-        twilioAccounts.forEach(pair -> {
-            String[] parts = pair(pair, "--twilio-account=<accountSid>:<authToken>");
+        twilioAccounts.forEach(entry -> {
+            String[] parts = parts(entry, 2, "--twilio-account=<accountSid>:<authToken>");
             builder.twilioAccount(parts[0], parts[1]);
         });
+        twilioApiKeys.forEach(entry -> {
+            String[] parts = parts(entry, 3, "--twilio-api-key=<accountSid>:<keySid>:<secret>");
+            builder.twilioApiKey(parts[0], parts[1], parts[2]);
+        });
+        if (callDuration != null && !callDuration.isBlank()) {
+            builder.callTimeline(Duration.ofMillis(50), Duration.ofMillis(50),
+                    Duration.ofMillis(Long.parseLong(callDuration.trim())));
+        }
         return builder.build();
     }
 
@@ -91,11 +111,12 @@ public final class SimulatorMain {
         return arg.substring(arg.indexOf('=') + 1);
     }
 
-    private static String[] pair(String value, String usage) {
-        int colon = value.lastIndexOf(':');
-        if (colon <= 0 || colon == value.length() - 1) {
-            throw new IllegalArgumentException("Expected " + usage + " but got an entry without ':'");
+    /** Splits {@code a:b} (or {@code a:b:c}); the last part may itself contain colons. */
+    private static String[] parts(String value, int count, String usage) {
+        String[] parts = value.split(":", count);
+        if (parts.length != count || Arrays.stream(parts).anyMatch(String::isEmpty)) {
+            throw new IllegalArgumentException("Expected " + usage);
         }
-        return new String[] { value.substring(0, colon), value.substring(colon + 1) };
+        return parts;
     }
 }

@@ -1,5 +1,6 @@
 package com.intellidial.simulator;
 
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,16 @@ class SimulatorMainTests {
                 Map.entry("k3", "org-2"));
         assertThat(config.twilioAccounts()).containsOnly(Map.entry("AC1", "t1"), Map.entry("AC2", "t2"));
         assertThat(config.toString()).doesNotContain("t1", "k1");
+    }
+
+    @Test
+    void readsTwilioApiKeysAndCallDuration() {
+        SimulatorConfig config = SimulatorMain.configure(
+                new String[] { "--twilio-account=AC1:t1", "--twilio-api-key=AC1:SK1:s:with:colons", "--call-duration-ms=250" },
+                Map.of());
+        assertThat(config.twilioApiKeys()).containsExactly(new SimulatorConfig.TwilioApiKey("AC1", "SK1", "s:with:colons"));
+        assertThat(config.callDuration()).isEqualTo(Duration.ofMillis(250));
+        assertThat(config.callRingingAfter()).isEqualTo(Duration.ofMillis(50));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package com.intellidial.simulator;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,6 +35,8 @@ class TwilioSimulatorTests {
             .twilioAccount(ACCOUNT_A, "token-a")
             .twilioAccount(ACCOUNT_B, "token-b")
             .twilioApiKey(ACCOUNT_A, "SK00000000000000000000000000000001", "secret-a")
+            // Calls stay queued for these tests; TwilioStatusCallbackTests covers the timeline.
+            .callTimeline(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30))
             .build());
         this.accountA = TestClient.twilio(this.simulator, ACCOUNT_A, "token-a");
         this.accountB = TestClient.twilio(this.simulator, ACCOUNT_B, "token-b");

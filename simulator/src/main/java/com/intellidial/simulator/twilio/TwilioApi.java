@@ -12,24 +12,36 @@ import com.intellidial.simulator.http.VendorApi;
 import com.intellidial.simulator.twilio.TwilioAccounts.Principal;
 
 /**
- * The simulated Twilio REST API under {@code /2010-04-01}. Bad or missing credentials are a 401 (20003) before
- * anything else; valid credentials on another account's path are a 403 (20003); an unknown path or SID is a 404
- * (20404). Each account's resources are its own.
+ * The simulated Twilio REST API under {@code /2010-04-01}. Bad or missing credentials (or a suspended account) are
+ * a 401 (20003) before anything else; valid credentials on a path of an account that is neither the caller nor its
+ * subaccount are a 403 (20003); an unknown path or SID is a 404 (20404). Each account's resources are its own.
  */
-public final class TwilioApi implements VendorApi {
+public final class TwilioApi implements VendorApi, AutoCloseable {
 
-    private static final String ACCOUNT_PATH = "/" + TwilioFormat.API_VERSION + "/Accounts/{AccountSid}";
+    private static final String ACCOUNTS_PATH = "/" + TwilioFormat.API_VERSION + "/Accounts";
+
+    private static final String ACCOUNT_PATH = ACCOUNTS_PATH + "/{AccountSid}";
 
     private final TwilioAccounts accounts;
 
+    private final TwilioCallProgress progress;
+
     private final Router<TwilioRequest> router = new Router<>();
 
-    /** Serves the accounts and API keys of {@code config}. */
+    /** Serves the accounts and API keys of {@code config}, moving calls along its call timeline. */
     public TwilioApi(SimulatorConfig config, Clock clock) {
-        this.accounts = new TwilioAccounts(config);
+        this.accounts = new TwilioAccounts(config, clock.instant());
         ResourceStore store = new ResourceStore();
-        new TwilioCalls(store, clock).register(this.router, ACCOUNT_PATH);
-        new TwilioNumbers(store, clock).register(this.router, ACCOUNT_PATH);
+        TwilioNumberPool pool = new TwilioNumberPool();
+        TwilioRecordings recordings = new TwilioRecordings(store);
+        this.progress = new TwilioCallProgress(store, this.accounts, recordings, new TwilioWebhooks(), config, clock);
+        new TwilioAccountResources(this.accounts, clock).register(this.router, ACCOUNTS_PATH);
+        new TwilioCalls(store, this.progress, clock).register(this.router, ACCOUNT_PATH);
+        new TwilioNumbers(store, pool, clock).register(this.router, ACCOUNT_PATH);
+        new TwilioAvailableNumbers(pool).register(this.router, ACCOUNT_PATH);
+        new TwilioMessages(store, clock).register(this.router, ACCOUNT_PATH);
+        recordings.register(this.router, ACCOUNT_PATH);
+        new TwilioUsage(store, this.accounts, clock).register(this.router, ACCOUNT_PATH);
     }
 
     @Override
@@ -68,5 +80,11 @@ public final class TwilioApi implements VendorApi {
         };
         String message = (status == 429) ? "Too Many Requests" : "Simulated failure";
         return new TwilioException(status, code, message).toReply();
+    }
+
+    /** Stops every call timeline: no more status callbacks. */
+    @Override
+    public void close() {
+        this.progress.close();
     }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 import com.intellidial.simulator.http.Json;
@@ -19,16 +20,20 @@ final class TwilioCalls {
 
     static final String KIND = "calls";
 
-    private static final Set<String> TERMINAL = Set.of("completed", "busy", "failed", "no-answer", "canceled");
+    /** The statuses a call never leaves. */
+    static final Set<String> TERMINAL = Set.of("completed", "busy", "failed", "no-answer", "canceled");
 
     private static final Pattern ADDRESS = Pattern.compile("\\+?\\d{3,15}|(client|sip):.+");
 
     private final ResourceStore store;
 
+    private final TwilioCallProgress progress;
+
     private final Clock clock;
 
-    TwilioCalls(ResourceStore store, Clock clock) {
+    TwilioCalls(ResourceStore store, TwilioCallProgress progress, Clock clock) {
         this.store = store;
+        this.progress = progress;
         this.clock = clock;
     }
 
@@ -42,6 +47,7 @@ final class TwilioCalls {
             .route("DELETE", accountPath + "/Calls/{Sid}.json", (request, vars) -> {
                 this.store.remove(vars.get("AccountSid"), KIND, vars.get("Sid"))
                     .orElseThrow(() -> TwilioException.notFound(request.path()));
+                this.progress.forget(vars.get("Sid"));
                 return Reply.empty(204);
             });
     }
@@ -92,6 +98,8 @@ final class TwilioCalls {
                     uri + "/" + subresource + ".json");
         }
         this.store.insert(accountSid, KIND, sid, call);
+        // The 201 shows the call as created: the timeline only ever swaps in changed copies.
+        this.progress.start(call, request.form());
         return Reply.json(201, call);
     }
 
@@ -126,8 +134,16 @@ final class TwilioCalls {
             return Reply.json(200, current);
         }
         Instant now = this.clock.instant();
-        ObjectNode updated = this.store.update(accountSid, KIND, sid, call -> end(call, status, now))
-            .orElseThrow(() -> TwilioException.notFound(request.path()));
+        AtomicBoolean ended = new AtomicBoolean();
+        ObjectNode updated = this.store.update(accountSid, KIND, sid, call -> {
+            boolean live = !TERMINAL.contains(Json.text(call, "status"));
+            ObjectNode after = end(call, status, now);
+            ended.set(live && TERMINAL.contains(Json.text(after, "status")));
+            return after;
+        }).orElseThrow(() -> TwilioException.notFound(request.path()));
+        if (ended.get()) {
+            this.progress.ended(updated);
+        }
         return Reply.json(200, updated);
     }
 
@@ -135,7 +151,7 @@ final class TwilioCalls {
      * Ends a live call: {@code completed} hangs up any live call, {@code canceled} only affects a call that is not
      * answered yet (queued or ringing); a call that already ended is left as it is.
      */
-    private static ObjectNode end(ObjectNode call, String status, Instant now) {
+    static ObjectNode end(ObjectNode call, String status, Instant now) {
         String current = Json.text(call, "status");
         boolean answered = "in-progress".equals(current);
         if (TERMINAL.contains(current) || (status.equals("canceled") && answered)) {

@@ -27,6 +27,11 @@ final class TwilioFormat {
         return prefix + HexFormat.of().formatHex(random);
     }
 
+    /** A new random secret shaped like an auth token: 32 lower-case hex digits. */
+    static String secret() {
+        return sid("");
+    }
+
     /** A date as Twilio writes it, e.g. {@code Tue, 31 Aug 2010 20:36:28 +0000}. */
     static String date(Instant instant) {
         return RFC_2822.format(instant);

@@ -2,9 +2,6 @@ package com.intellidial.simulator.twilio;
 
 import java.time.Clock;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import com.intellidial.simulator.http.Json;
 import com.intellidial.simulator.http.Reply;
@@ -31,12 +28,11 @@ final class TwilioNumbers {
 
     private final Clock clock;
 
-    private final Set<String> owned = ConcurrentHashMap.newKeySet();
+    private final TwilioNumberPool pool;
 
-    private final AtomicInteger nextLine = new AtomicInteger(100);
-
-    TwilioNumbers(ResourceStore store, Clock clock) {
+    TwilioNumbers(ResourceStore store, TwilioNumberPool pool, Clock clock) {
         this.store = store;
+        this.pool = pool;
         this.clock = clock;
     }
 
@@ -51,7 +47,7 @@ final class TwilioNumbers {
             .route("DELETE", item, (request, vars) -> {
                 ObjectNode released = this.store.remove(vars.get("AccountSid"), KIND, vars.get("Sid"))
                     .orElseThrow(() -> TwilioException.notFound(request.path()));
-                this.owned.remove(Json.text(released, "phone_number"));
+                this.pool.release(String.valueOf(Json.text(released, "phone_number")));
                 return Reply.empty(204);
             });
     }
@@ -66,12 +62,13 @@ final class TwilioNumbers {
             if (!number.matches("\\+\\d{8,15}")) {
                 throw TwilioException.badRequest(21421, "PhoneNumber is invalid: " + number);
             }
-            if (!this.owned.add(number)) {
+            if (!this.pool.claim(number)) {
                 throw TwilioException.badRequest(21422, "PhoneNumber " + number + " is not available");
             }
         }
         else {
-            number = claimInAreaCode(areaCode);
+            number = this.pool.claimFirst(areaCode)
+                .orElseThrow(() -> TwilioException.badRequest(21452, "No phone numbers found in area code " + areaCode));
         }
         String sid = TwilioFormat.sid("PN");
         String now = TwilioFormat.date(this.clock.instant());
@@ -118,20 +115,6 @@ final class TwilioNumbers {
         apply(request, pn);
         this.store.insert(accountSid, KIND, sid, pn);
         return Reply.json(201, pn);
-    }
-
-    /** The next free number {@code +1 <area> 555 <line>} in a three-digit US/CA area code. */
-    private String claimInAreaCode(String areaCode) {
-        if (!areaCode.matches("[2-9]\\d{2}")) {
-            throw TwilioException.badRequest(21452, "No phone numbers found in area code " + areaCode);
-        }
-        for (int attempt = 0; attempt < 10_000; attempt++) {
-            String number = "+1" + areaCode + "555" + String.format("%04d", this.nextLine.getAndIncrement() % 10_000);
-            if (this.owned.add(number)) {
-                return number;
-            }
-        }
-        throw TwilioException.badRequest(21452, "No phone numbers found in area code " + areaCode);
     }
 
     private Reply list(TwilioRequest request, String accountSid) {

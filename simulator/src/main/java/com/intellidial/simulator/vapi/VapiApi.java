@@ -22,7 +22,19 @@ public final class VapiApi implements VendorApi {
             VapiFamily.crud("/phone-number"),
             VapiFamily.crud("/call").filteredBy("id", "assistantId", "phoneNumberId").createdBy(VapiCalls::create),
             VapiFamily.crud("/squad"),
-            VapiFamily.crud("/tool"));
+            VapiFamily.crud("/tool"),
+            VapiFamily.crud("/file").filteredBy("purpose").requiring("purpose").createdBy(VapiFiles::upload),
+            VapiFamily.crud(VapiKnowledgeBaseFiles.KNOWLEDGE_BASES),
+            VapiFamily.crud("/campaign").paginated().filteredBy("id", "status").createdBy(VapiCreators::campaign),
+            VapiFamily.crud("/session").paginated()
+                .filteredBy("id", "name", "assistantId", "squadId", "phoneNumberId")
+                .createdBy(VapiCreators::session),
+            VapiFamily.crud("/chat").without(Operation.UPDATE).paginated()
+                .filteredBy("id", "assistantId", "squadId", "sessionId", "previousChatId")
+                .createdBy(VapiCreators::chat),
+            VapiFamily.crud("/structured-output").paginated().filteredBy("id", "name")
+                .createdBy(VapiCreators::structuredOutput),
+            VapiFamily.listOf("/v2/phone-number", "/phone-number").paginated());
 
     private static final String INVALID_KEY =
             "Invalid Key. Hot tip, you may be using the private key instead of the public key, or vice versa.";
@@ -38,14 +50,15 @@ public final class VapiApi implements VendorApi {
         this.orgByKey = Map.copyOf(orgByKey);
         this.resources = new VapiResources(clock);
         FAMILIES.forEach(this::addRoutes);
+        new VapiKnowledgeBaseFiles(this.resources).register(this.router);
     }
 
     private void addRoutes(VapiFamily family) {
         String path = family.path();
         String item = path + "/{id}";
         if (family.operations().contains(Operation.CREATE)) {
-            this.router.route("POST", path, (request, vars) -> created(
-                    family.creator().create(this.resources, family, request, request.jsonBody())));
+            this.router.route("POST", path,
+                    (request, vars) -> created(family.creator().create(this.resources, family, request)));
         }
         if (family.operations().contains(Operation.LIST)) {
             this.router.route("GET", path, (request, vars) -> ok(this.resources.list(family, request)));

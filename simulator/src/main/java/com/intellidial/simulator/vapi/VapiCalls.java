@@ -2,9 +2,13 @@ package com.intellidial.simulator.vapi;
 
 import com.intellidial.simulator.http.Json;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** How {@code POST /call} differs from a plain create: a queued status, a call type and subscription limits. */
+/**
+ * How {@code POST /call} differs from a plain create: a queued status, a call type and subscription limits, and a
+ * batch form where {@code customers[]} creates one call per customer and answers {@code CallBatchResponse}.
+ */
 final class VapiCalls {
 
     /** VAPI's default concurrency: every account has 10 call slots. */
@@ -14,10 +18,28 @@ final class VapiCalls {
     }
 
     /** The {@link VapiFamily.Creator} for {@code /call}. */
-    static JsonNode create(VapiResources resources, VapiFamily family, VapiRequest request, ObjectNode body) {
-        ObjectNode created = resources.insert(family, request.orgId(), call(body)).deepCopy();
-        created.set("subscriptionLimits", subscriptionLimits(1));
-        return created;
+    static JsonNode create(VapiResources resources, VapiFamily family, VapiRequest request) {
+        ObjectNode body = request.jsonBody();
+        JsonNode customers = body.get("customers");
+        if (customers == null || customers.isNull()) {
+            ObjectNode created = resources.insert(family, request.orgId(), call(body)).deepCopy();
+            created.set("subscriptionLimits", subscriptionLimits(1));
+            return created;
+        }
+        if (!customers.isArray() || customers.isEmpty()) {
+            throw VapiException.validation("customers must contain at least 1 elements");
+        }
+        ObjectNode batch = Json.object();
+        batch.set("subscriptionLimits", subscriptionLimits(customers.size()));
+        ArrayNode results = batch.putArray("results");
+        batch.putArray("errors");
+        for (JsonNode customer : customers) {
+            ObjectNode single = body.deepCopy();
+            single.remove("customers");
+            single.set("customer", customer);
+            results.add(resources.insert(family, request.orgId(), call(single)));
+        }
+        return batch;
     }
 
     /** The stored call for a create body: queued, outbound when it names a phone number and a customer. */
@@ -34,7 +56,7 @@ final class VapiCalls {
         ObjectNode limits = Json.object();
         limits.put("concurrencyBlocked", false);
         limits.put("concurrencyLimit", CONCURRENCY_LIMIT);
-        limits.put("remainingConcurrentCalls", CONCURRENCY_LIMIT - callsCreated);
+        limits.put("remainingConcurrentCalls", Math.max(0, CONCURRENCY_LIMIT - callsCreated));
         return limits;
     }
 }

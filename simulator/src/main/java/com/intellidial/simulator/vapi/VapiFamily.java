@@ -4,33 +4,57 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
+import tools.jackson.databind.JsonNode;
+
 /**
  * One row of the VAPI family table: where the family lives, which store it reads, which operations it offers,
  * how it lists and which list filters it honours besides {@code limit} and the date filters.
  */
 record VapiFamily(String path, String store, Set<Operation> operations, ListShape listShape,
-        List<String> listFilters, Creator creator) {
+        List<String> listFilters, List<String> requiredListFilters, Creator creator) {
 
     /** A family with create, list, fetch, update and delete, listed as a bare array. */
     static VapiFamily crud(String path) {
-        return new VapiFamily(path, path, EnumSet.allOf(Operation.class), ListShape.BARE, List.of(),
+        return new VapiFamily(path, path, EnumSet.allOf(Operation.class), ListShape.BARE, List.of(), List.of(),
+                VapiResources::createOne);
+    }
+
+    /** A list-only view at {@code path} over the resources of another family's store. */
+    static VapiFamily listOf(String path, String store) {
+        return new VapiFamily(path, store, EnumSet.of(Operation.LIST), ListShape.BARE, List.of(), List.of(),
                 VapiResources::createOne);
     }
 
     /** This family, listed as a paginated envelope. */
     VapiFamily paginated() {
         return new VapiFamily(this.path, this.store, this.operations, ListShape.PAGINATED, this.listFilters,
-                this.creator);
+                this.requiredListFilters, this.creator);
     }
 
     /** This family, honouring these top-level equality filters on list. */
     VapiFamily filteredBy(String... fields) {
-        return new VapiFamily(this.path, this.store, this.operations, this.listShape, List.of(fields), this.creator);
+        return new VapiFamily(this.path, this.store, this.operations, this.listShape, List.of(fields),
+                this.requiredListFilters, this.creator);
+    }
+
+    /** This family, whose list requires these query parameters (which must also be list filters). */
+    VapiFamily requiring(String... fields) {
+        return new VapiFamily(this.path, this.store, this.operations, this.listShape, this.listFilters,
+                List.of(fields), this.creator);
+    }
+
+    /** This family, without one of the operations. */
+    VapiFamily without(Operation operation) {
+        Set<Operation> operations = EnumSet.copyOf(this.operations);
+        operations.remove(operation);
+        return new VapiFamily(this.path, this.store, operations, this.listShape, this.listFilters,
+                this.requiredListFilters, this.creator);
     }
 
     /** This family, creating resources with {@code creator} instead of storing the body as it is. */
     VapiFamily createdBy(Creator creator) {
-        return new VapiFamily(this.path, this.store, this.operations, this.listShape, this.listFilters, creator);
+        return new VapiFamily(this.path, this.store, this.operations, this.listShape, this.listFilters,
+                this.requiredListFilters, creator);
     }
 
     /** The operations a VAPI family may offer. */
@@ -43,8 +67,7 @@ record VapiFamily(String path, String store, Set<Operation> operations, ListShap
     @FunctionalInterface
     interface Creator {
 
-        /** Stores what {@code body} describes for the request's org and returns the 201 body. */
-        tools.jackson.databind.JsonNode create(VapiResources resources, VapiFamily family, VapiRequest request,
-                tools.jackson.databind.node.ObjectNode body);
+        /** Stores what the request's body describes for the request's org and returns the 201 body. */
+        JsonNode create(VapiResources resources, VapiFamily family, VapiRequest request);
     }
 }

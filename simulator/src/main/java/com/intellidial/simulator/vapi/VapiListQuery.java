@@ -38,6 +38,11 @@ record VapiListQuery(int limit, int page, boolean ascending, Map<String, String>
         if (sortOrder != null && !sortOrder.equals("ASC") && !sortOrder.equals("DESC")) {
             throw VapiException.validation("sortOrder must be one of the following values: ASC, DESC");
         }
+        for (String field : family.requiredListFilters()) {
+            if (query.nonEmpty(field) == null) {
+                throw VapiException.validation(field + " should not be empty");
+            }
+        }
         Map<String, String> equalities = new LinkedHashMap<>();
         for (String field : family.listFilters()) {
             String value = query.nonEmpty(field);

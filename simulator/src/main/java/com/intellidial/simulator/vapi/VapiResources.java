@@ -30,21 +30,27 @@ final class VapiResources {
     }
 
     /** The default {@link VapiFamily.Creator}: stores the body plus the server fields and returns it. */
-    JsonNode createOne(VapiFamily family, VapiRequest request, ObjectNode body) {
-        return insert(family, request.orgId(), body);
+    JsonNode createOne(VapiFamily family, VapiRequest request) {
+        return insert(family, request.orgId(), request.jsonBody());
     }
 
     /** Stores {@code body} as a new resource of the org, with a new id and timestamps, and returns it. */
     ObjectNode insert(VapiFamily family, String orgId, ObjectNode body) {
         ObjectNode resource = body.deepCopy();
         resource.remove(SERVER_FIELDS);
-        String now = TIMESTAMP.format(this.clock.instant());
-        resource.put("id", UUID.randomUUID().toString());
+        String id = UUID.randomUUID().toString();
+        String now = now();
+        resource.put("id", id);
         resource.put("orgId", orgId);
         resource.put("createdAt", now);
         resource.put("updatedAt", now);
-        this.store.insert(orgId, family.store(), resource.get("id").stringValue(), resource);
+        this.store.insert(orgId, family.store(), id, resource);
         return resource;
+    }
+
+    /** The current time as VAPI writes timestamps: ISO 8601 UTC with milliseconds. */
+    String now() {
+        return TIMESTAMP.format(this.clock.instant());
     }
 
     JsonNode list(VapiFamily family, VapiRequest request) {
@@ -53,7 +59,12 @@ final class VapiResources {
     }
 
     ObjectNode fetch(VapiFamily family, String orgId, String id) {
-        return this.store.find(orgId, family.store(), id).orElseThrow(VapiException::notFound);
+        return fetch(family.store(), orgId, id);
+    }
+
+    /** A resource of the org from the named store (a family's path), or a 404. */
+    ObjectNode fetch(String store, String orgId, String id) {
+        return this.store.find(orgId, store, id).orElseThrow(VapiException::notFound);
     }
 
     /** Shallow-merges the top-level fields of {@code patch}; server fields are ignored, {@code updatedAt} moves on. */
