@@ -138,6 +138,14 @@ class EndpointCatalogTests {
     }
 
     @Test
+    void loadsTheVapiCatalogByUpstreamNameAndByScanning() {
+        EndpointCatalog vapi = EndpointCatalog.forUpstream("vapi");
+        assertThat(vapi.upstream()).isEqualTo("vapi");
+        assertThat(vapi.entries()).isNotEmpty().allSatisfy((entry) -> assertThat(entry.id()).startsWith("vapi."));
+        assertThat(EndpointCatalog.loadAll()).containsKey("vapi");
+    }
+
+    @Test
     void refusesUnknownOrMalformedUpstreamNames() {
         assertThatIllegalStateException().isThrownBy(() -> EndpointCatalog.forUpstream("nosuchupstream"))
             .withMessageContaining("no endpoint catalog for upstream 'nosuchupstream'");
