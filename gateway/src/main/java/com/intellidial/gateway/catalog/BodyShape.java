@@ -21,9 +21,6 @@ import java.util.Map;
 public record BodyShape(Map<FieldPath, String> refs, List<FieldPath> webhookUrls, List<FieldPath> forbiddenFields,
         Map<FieldPath, String> embeds) {
 
-    /** A shape with no rules. */
-    public static final BodyShape EMPTY = new BodyShape(Map.of(), List.of(), List.of(), Map.of());
-
     public BodyShape {
         refs = Collections.unmodifiableMap(new LinkedHashMap<>(refs));
         embeds = Collections.unmodifiableMap(new LinkedHashMap<>(embeds));

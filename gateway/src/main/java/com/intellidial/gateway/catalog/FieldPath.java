@@ -39,11 +39,6 @@ public record FieldPath(List<Segment> segments) {
         return new FieldPath(segments);
     }
 
-    /** The last segment, the field itself. */
-    public Segment leaf() {
-        return this.segments.get(this.segments.size() - 1);
-    }
-
     @Override
     public String toString() {
         StringBuilder text = new StringBuilder();

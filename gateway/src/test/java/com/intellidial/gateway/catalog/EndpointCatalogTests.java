@@ -141,6 +141,7 @@ class EndpointCatalogTests {
     void loadsTheVapiCatalogByUpstreamNameAndByScanning() {
         EndpointCatalog vapi = EndpointCatalog.forUpstream("vapi");
         assertThat(vapi.upstream()).isEqualTo("vapi");
+        assertThat(vapi.resourceTypes()).contains("assistant", "phone-number", "knowledge-base");
         assertThat(vapi.entries()).isNotEmpty().allSatisfy((entry) -> assertThat(entry.id()).startsWith("vapi."));
         assertThat(EndpointCatalog.loadAll()).containsKey("vapi");
     }
