@@ -17,7 +17,6 @@ import org.springframework.vault.authentication.AppRoleAuthenticationOptions;
 import org.springframework.vault.authentication.AppRoleAuthenticationOptions.RoleId;
 import org.springframework.vault.authentication.AppRoleAuthenticationOptions.SecretId;
 import org.springframework.vault.authentication.AuthenticationStepsOperator;
-import org.springframework.vault.authentication.CachingVaultTokenSupplier;
 import org.springframework.vault.authentication.ReactiveLifecycleAwareSessionManager;
 import org.springframework.vault.authentication.VaultTokenSupplier;
 import org.springframework.vault.client.VaultEndpoint;
@@ -57,9 +56,9 @@ class VaultConfiguration {
     }
 
     @Bean
-    ReactiveLifecycleAwareSessionManager vaultSessionManager(VaultClient client, SecretsProperties properties,
+    VaultSessionManager vaultSessionManager(VaultClient client, SecretsProperties properties,
             ThreadPoolTaskScheduler vaultSessionScheduler) {
-        ReactiveLifecycleAwareSessionManager sessions = new ReactiveLifecycleAwareSessionManager(
+        VaultSessionManager sessions = new VaultSessionManager(
                 login(properties.vault(), client.webClient()), vaultSessionScheduler, client.webClient());
         // Lifecycle events at INFO, failures at WARN; the event source is the token, so it is never logged.
         sessions.addAuthenticationListener(event -> log.info("Vault session: {}", event.getClass().getSimpleName()));
@@ -95,8 +94,10 @@ class VaultConfiguration {
                     .roleId(RoleId.provided(required(vault.appRole().roleId(), "app-role.role-id")))
                     .secretId(SecretId.provided(required(vault.appRole().secretId(), "app-role.secret-id")))
                     .build();
-                yield CachingVaultTokenSupplier.of(
-                        new AuthenticationStepsOperator(AppRoleAuthentication.createAuthenticationSteps(options), webClient));
+                // Not wrapped in CachingVaultTokenSupplier: that caches the first login forever, so
+                // the session manager (which caches the token itself) could never log in again
+                // after the token expired or was dropped.
+                yield new AuthenticationStepsOperator(AppRoleAuthentication.createAuthenticationSteps(options), webClient);
             }
         };
     }
