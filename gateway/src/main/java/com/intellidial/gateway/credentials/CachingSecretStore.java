@@ -32,6 +32,8 @@ import com.intellidial.gateway.web.ProblemType;
  * {@code stale-if-error} has passed since the store last confirmed it; failing reloads are retried at
  * most once per {@code negative-ttl}. After that, or when nothing good was ever read, the read fails
  * closed with a 503 {@link ProblemType#CREDENTIAL_UNAVAILABLE} problem.</li>
+ * <li>Degraded mode is logged at WARN once per path when it starts (and once per
+ * {@code negative-ttl} while nothing good is cached); the request path itself logs at DEBUG only.</li>
  * </ul>
  */
 public final class CachingSecretStore implements SecretStore {
@@ -115,7 +117,10 @@ public final class CachingSecretStore implements SecretStore {
                 this.misses.increment();
                 return Mono.fromFuture(this.cache.get(path), true)
                     .onErrorMap(e -> unavailable(path, e))
-                    .flatMap(Entry::secret);
+                    .flatMap(entry -> {
+                        long now = this.ticker.read();
+                        return entry.isFresh(now, this.ttlNanos) ? entry.secret() : stale(path, entry, now);
+                    });
             }
             return Mono.fromFuture(cached, true).onErrorMap(e -> unavailable(path, e)).flatMap(entry -> serve(path, entry));
         });
@@ -151,7 +156,8 @@ public final class CachingSecretStore implements SecretStore {
     }
 
     private Mono<Secret> stale(SecretPath path, Entry entry, long now) {
-        if (now - entry.confirmedAt > this.staleIfErrorNanos) {
+        if (!entry.confirmed || now - entry.confirmedAt > this.staleIfErrorNanos) {
+            log.debug("Secret {} unavailable: the store fails and no good value is recent enough", path);
             return Mono.error(new GatewayException(ProblemType.CREDENTIAL_UNAVAILABLE,
                     "The upstream credential cannot be read from the secret store."));
         }
@@ -164,7 +170,7 @@ public final class CachingSecretStore implements SecretStore {
         if (error instanceof GatewayException) {
             return error;
         }
-        log.warn("Secret {} unavailable and nothing cached: {}", path, error.toString());
+        log.debug("Secret {} unavailable: {}", path, error.toString());
         return new GatewayException(ProblemType.CREDENTIAL_UNAVAILABLE,
                 "The upstream credential cannot be read from the secret store.", error);
     }
@@ -175,13 +181,19 @@ public final class CachingSecretStore implements SecretStore {
     }
 
     /**
-     * What the store last said about a path: a secret or "missing" ({@code value == null}), when it
-     * said so, and when a later reload last failed.
+     * What the store last said about a path: a secret or "missing" ({@code value == null}), whether
+     * and when it said so, and when a later read last failed. A read that failed before the store
+     * ever answered is an unconfirmed entry, kept for the negative TTL so a failing store is not
+     * asked on every request.
      */
-    private record Entry(@Nullable Secret value, long confirmedAt, @Nullable Long failedAt) {
+    private record Entry(@Nullable Secret value, boolean confirmed, long confirmedAt, @Nullable Long failedAt) {
+
+        static Entry failedLoad(long now) {
+            return new Entry(null, false, now, now);
+        }
 
         boolean isFresh(long now, long ttlNanos) {
-            return now - this.confirmedAt <= ttlNanos;
+            return this.confirmed && now - this.confirmedAt <= ttlNanos;
         }
 
         Mono<Secret> secret() {
@@ -189,7 +201,7 @@ public final class CachingSecretStore implements SecretStore {
         }
 
         Entry failed(long now) {
-            return new Entry(this.value, this.confirmedAt, now);
+            return new Entry(this.value, this.confirmed, this.confirmedAt, now);
         }
     }
 
@@ -197,7 +209,11 @@ public final class CachingSecretStore implements SecretStore {
 
         @Override
         public CompletableFuture<? extends Entry> asyncLoad(SecretPath path, Executor executor) {
-            return fetch(path).doOnError(e -> loadFailures.increment()).toFuture();
+            return fetch(path).onErrorResume(e -> {
+                loadFailures.increment();
+                log.warn("Secret store read of {} failed and no good value is cached: {}", path, e.toString());
+                return Mono.just(Entry.failedLoad(ticker.read()));
+            }).toFuture();
         }
 
         @Override
@@ -206,7 +222,7 @@ public final class CachingSecretStore implements SecretStore {
             // stale-if-error is decided per read from its confirmation time.
             return fetch(path).onErrorResume(e -> {
                 loadFailures.increment();
-                if (old.failedAt == null) {
+                if (old.failedAt == null && old.confirmed) {
                     log.warn("Secret store read of {} failed, serving the last good value for up to {}: {}", path,
                             Duration.ofNanos(staleIfErrorNanos), e.toString());
                 }
@@ -216,8 +232,8 @@ public final class CachingSecretStore implements SecretStore {
 
         private Mono<Entry> fetch(SecretPath path) {
             return delegate.read(path)
-                .map(secret -> new Entry(secret, ticker.read(), null))
-                .switchIfEmpty(Mono.fromSupplier(() -> new Entry(null, ticker.read(), null)));
+                .map(secret -> new Entry(secret, true, ticker.read(), null))
+                .switchIfEmpty(Mono.fromSupplier(() -> new Entry(null, true, ticker.read(), null)));
         }
     }
 
