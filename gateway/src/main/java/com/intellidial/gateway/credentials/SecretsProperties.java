@@ -2,6 +2,7 @@ package com.intellidial.gateway.credentials;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
@@ -17,13 +18,15 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Where upstream credentials are read from and how long they are cached ({@code gateway.secrets.*}).
  * @param backend which secret store backs the credential cache
+ * @param local the configuration-backed store used by the local run and tests
  * @param vault how to reach and log in to HashiCorp Vault (used when {@code backend=vault})
  * @param cache how secrets are cached in front of the backend
  */
 @ConfigurationProperties(SecretsProperties.PREFIX)
 @Validated
-public record SecretsProperties(@DefaultValue("local") Backend backend, @Valid @DefaultValue Vault vault,
-        @Valid @DefaultValue Cache cache) {
+public record SecretsProperties(@NotNull @DefaultValue("local") Backend backend,
+        @Valid @NotNull @DefaultValue Local local, @Valid @NotNull @DefaultValue Vault vault,
+        @Valid @NotNull @DefaultValue Cache cache) {
 
     /** Prefix of every secret store property. */
     public static final String PREFIX = "gateway.secrets";
@@ -38,11 +41,24 @@ public record SecretsProperties(@DefaultValue("local") Backend backend, @Valid @
     /** The secret store implementations. */
     public enum Backend {
 
-        /** Secrets from configuration ({@code gateway.secrets.local.*}); the embedded default run. */
+        /** {@link LocalSecretStore}: secrets from configuration; for local runs and tests only. */
         LOCAL,
 
         /** Secrets from HashiCorp Vault KV v2. */
         VAULT
+    }
+
+    /**
+     * The local store's content.
+     * @param entries secret path (e.g. {@code tenants/acme/vapi}, written {@code "[tenants/acme/vapi]"} in
+     * YAML) to its fields
+     */
+    public record Local(@NotNull @DefaultValue Map<String, Map<String, String>> entries) {
+
+        @Override
+        public String toString() {
+            return "Local[entries=" + this.entries.keySet() + "]";
+        }
     }
 
     /** How the gateway logs in to Vault. */

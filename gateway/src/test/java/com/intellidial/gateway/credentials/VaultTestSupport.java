@@ -25,7 +25,8 @@ final class VaultTestSupport implements AutoCloseable {
         VaultConfiguration configuration = new VaultConfiguration();
         this.scheduler = configuration.vaultSessionScheduler();
         VaultClient client = VaultClient.create(vault);
-        SecretsProperties properties = new SecretsProperties(SecretsProperties.Backend.VAULT, vault, cache());
+        SecretsProperties properties = new SecretsProperties(SecretsProperties.Backend.VAULT,
+                new SecretsProperties.Local(java.util.Map.of()), vault, cache());
         this.sessions = configuration.vaultSessionManager(client, properties, this.scheduler);
         ReactiveVaultTemplate template = configuration.vaultTemplate(client, this.sessions);
         this.store = configuration.vaultSecretStore(template, this.sessions, properties);

@@ -1,0 +1,104 @@
+package com.intellidial.gateway.tenant;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.intellidial.gateway.web.GatewayException;
+import com.intellidial.gateway.web.ProblemType;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * Resolves a presented gateway key to its tenant. Lookups go through a Caffeine
+ * {@link AsyncLoadingCache} keyed by key id, so concurrent misses share one R2DBC query and hits
+ * never touch the database; unknown key ids are cached for a shorter time. The secret is checked
+ * in memory, in constant time, on every request.
+ */
+@Component
+public class ApiKeyResolver {
+
+    /** The challenge sent with every 401 from the tenant-facing API. */
+    static final String CHALLENGE = "Bearer realm=\"intellidial-gateway\"";
+
+    private final AsyncLoadingCache<String, Optional<KeyRecord>> cache;
+
+    private final Clock clock;
+
+    ApiKeyResolver(TenantRepository repository, TenantProperties properties) {
+        this(repository, properties, Clock.systemUTC());
+    }
+
+    ApiKeyResolver(TenantRepository repository, TenantProperties properties, Clock clock) {
+        this.clock = clock;
+        TenantProperties.KeyCache config = properties.keyCache();
+        this.cache = Caffeine.newBuilder()
+            .maximumSize(config.maximumSize())
+            .expireAfter(new FoundOrMissingExpiry(config.ttl(), config.negativeTtl()))
+            .buildAsync((keyId, executor) -> repository.findKey(keyId)
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty())
+                .toFuture());
+    }
+
+    /**
+     * The tenant context for a presented key.
+     * @return the context, or an error: {@code UNAUTHENTICATED} for malformed, unknown, revoked or
+     * expired keys (one answer for all, so it is no oracle), {@code TENANT_SUSPENDED} for a suspended tenant
+     */
+    public Mono<TenantContext> resolve(String presented) {
+        Optional<ApiKey> parsed = ApiKey.parse(presented);
+        if (parsed.isEmpty()) {
+            return Mono.error(unauthenticated("The API key is malformed"));
+        }
+        ApiKey key = parsed.get();
+        return Mono.fromFuture(this.cache.get(key.keyId()), true).flatMap(found -> {
+            KeyRecord record = found.orElse(null);
+            if (record == null || !key.matches(record.secretHash()) || !record.usableAt(this.clock.instant())) {
+                return Mono.error(unauthenticated("The API key is not valid"));
+            }
+            if (record.tenant().suspended()) {
+                return Mono.error(new GatewayException(ProblemType.TENANT_SUSPENDED,
+                        "The tenant of this API key is suspended"));
+            }
+            return Mono.just(new TenantContext(record.tenant(), record.keyId()));
+        }).onErrorMap(ex -> !(ex instanceof GatewayException), ex -> new GatewayException(
+                ProblemType.SERVICE_UNAVAILABLE, "The tenant directory is unavailable; retry shortly", ex));
+    }
+
+    /** Drops a key id from this instance's cache (key rotated, revoked, tenant changed). */
+    public void evict(String keyId) {
+        this.cache.synchronous().invalidate(keyId);
+    }
+
+    /** Drops every cached key (e.g. a tenant was suspended). */
+    public void evictAll() {
+        this.cache.synchronous().invalidateAll();
+    }
+
+    static GatewayException unauthenticated(String detail) {
+        return new GatewayException(ProblemType.UNAUTHENTICATED, detail).withHeader("WWW-Authenticate", CHALLENGE);
+    }
+
+    /** Found keys live for the TTL, unknown ones for the shorter negative TTL. */
+    private record FoundOrMissingExpiry(Duration ttl, Duration negativeTtl) implements Expiry<String, Optional<KeyRecord>> {
+
+        @Override
+        public long expireAfterCreate(String key, Optional<KeyRecord> value, long currentTime) {
+            return (value.isPresent() ? this.ttl : this.negativeTtl).toNanos();
+        }
+
+        @Override
+        public long expireAfterUpdate(String key, Optional<KeyRecord> value, long currentTime, long currentDuration) {
+            return expireAfterCreate(key, value, currentTime);
+        }
+
+        @Override
+        public long expireAfterRead(String key, Optional<KeyRecord> value, long currentTime, long currentDuration) {
+            return currentDuration;
+        }
+    }
+}

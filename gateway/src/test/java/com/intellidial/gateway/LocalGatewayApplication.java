@@ -1,0 +1,112 @@
+package com.intellidial.gateway;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.Map;
+
+import com.intellidial.simulator.Simulator;
+import com.intellidial.simulator.SimulatorConfig;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The local run (README's first command, {@code spring-boot:test-run}): an embedded PostgreSQL, the
+ * simulator as VAPI and Twilio on port 8089, the local secret store and two demo tenants, then the
+ * gateway on port 8080. Needs nothing but Java 17: no Docker, no database server.
+ */
+public final class LocalGatewayApplication {
+
+    static final String ACME_KEY = "igw_demo_acme_3f9c2a7b51e84d06a1c4e8b2d7f05a93";
+
+    static final String GLOBEX_KEY = "igw_demo_globex_8b1e4f6a2c9d47e3b05f1a8c6d2e9b74";
+
+    private LocalGatewayApplication() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Running running = start(args);
+        Runtime.getRuntime().addShutdownHook(new Thread(running::close));
+        System.out.println(tryThis(running.port(), running.simulator().baseUrl()));
+    }
+
+    /** Starts the embedded database, the simulator and the gateway; {@link Running#close()} stops all three. */
+    static Running start(String... args) throws IOException {
+        EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+        Simulator simulator = Simulator.start(SimulatorConfig.builder()
+            .port(freeOr(8089))
+            .vapiKey("sim-vapi-platform-key", "org-platform")
+            .vapiKey("sim-vapi-acme-key", "org-acme")
+            .vapiKey("sim-vapi-globex-key", "org-globex")
+            .twilioAccount("ACcccccccccccccccccccccccccccccccc", "sim-twilio-platform-token")
+            .twilioAccount("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "sim-twilio-acme-token")
+            .twilioAccount("ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", "sim-twilio-globex-token")
+            .build());
+        Map<String, Object> defaults = new HashMap<>();
+        defaults.put("gateway.database.host", "localhost");
+        defaults.put("gateway.database.port", postgres.getPort());
+        defaults.put("gateway.database.name", "postgres");
+        defaults.put("gateway.database.username", "postgres");
+        defaults.put("gateway.upstreams.vapi.base-url", simulator.baseUrl());
+        defaults.put("gateway.upstreams.twilio.base-url", simulator.baseUrl());
+        SpringApplication application = new SpringApplication(GatewayApplication.class);
+        application.setAdditionalProfiles("local");
+        application.setDefaultProperties(defaults);
+        ConfigurableApplicationContext context = application.run(args);
+        return new Running(context, simulator, postgres);
+    }
+
+    /** The running local stack. */
+    record Running(ConfigurableApplicationContext context, Simulator simulator, EmbeddedPostgres postgres)
+            implements AutoCloseable {
+
+        String port() {
+            return this.context.getEnvironment().getProperty("local.server.port", "8080");
+        }
+
+        @Override
+        public void close() {
+            this.context.close();
+            this.simulator.close();
+            try {
+                this.postgres.close();
+            }
+            catch (IOException ex) {
+                // stopping anyway
+            }
+        }
+    }
+
+    private static int freeOr(int preferred) {
+        try (ServerSocket socket = new ServerSocket(preferred)) {
+            return preferred;
+        }
+        catch (IOException ex) {
+            return 0;
+        }
+    }
+
+    private static String tryThis(String port, String simulatorUrl) {
+        String base = "http://localhost:" + port;
+        return """
+
+                ================================================================================
+                 Intellidial Gateway is running on %1$s  (simulator upstream: %2$s)
+
+                 Demo tenants (local-only keys):
+                   acme    %3$s
+                   globex  %4$s
+
+                 Try:
+                   curl -H 'Authorization: Bearer %3$s' %1$s/vapi/assistant
+                   curl -X POST -H 'Authorization: Bearer %3$s' -H 'Content-Type: application/json' \\
+                        -d '{"name":"Front desk"}' %1$s/vapi/assistant
+                   curl -u 'any:%4$s' %1$s/twilio/2010-04-01/Accounts/ACany/Calls.json
+                   curl -i %1$s/vapi/assistant                      # 401 problem+json
+                   curl %1$s/actuator/health
+                 Stop with Ctrl-C.
+                ================================================================================
+                """.formatted(base, simulatorUrl, ACME_KEY, GLOBEX_KEY);
+    }
+}

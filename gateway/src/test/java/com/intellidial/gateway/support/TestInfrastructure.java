@@ -1,0 +1,41 @@
+package com.intellidial.gateway.support;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.PropertySource;
+import org.springframework.test.context.support.TestPropertySourceUtils;
+
+/**
+ * Points a test application context at the real test infrastructure: PostgreSQL from
+ * {@link TestDatabase} and the simulator from {@link TestUpstream} as both upstreams, with the
+ * local secret store.
+ */
+public class TestInfrastructure implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+    @Override
+    public void initialize(ConfigurableApplicationContext context) {
+        Map<String, Object> properties = new HashMap<>(TestDatabase.get().properties());
+        String upstream = TestUpstream.simulator().baseUrl();
+        properties.put("gateway.upstreams.vapi.base-url", upstream);
+        properties.put("gateway.upstreams.twilio.base-url", upstream);
+        properties.put("gateway.upstreams.vapi.response-timeout", "3s");
+        properties.put("gateway.upstreams.twilio.response-timeout", "3s");
+        properties.put("gateway.secrets.backend", "local");
+        properties.put("gateway.secrets.local.entries[platform/vapi].api_key", TestUpstream.PLATFORM_VAPI_KEY);
+        properties.put("gateway.secrets.local.entries[platform/twilio].account_sid", TestUpstream.PLATFORM_TWILIO_SID);
+        properties.put("gateway.secrets.local.entries[platform/twilio].auth_token", TestUpstream.PLATFORM_TWILIO_TOKEN);
+        // A test's own @TestPropertySource / @SpringBootTest(properties) values win over these
+        // defaults; application.yml must not (it selects the vault backend for production).
+        PropertySource<?> inlined = context.getEnvironment()
+            .getPropertySources()
+            .get(TestPropertySourceUtils.INLINED_PROPERTIES_PROPERTY_SOURCE_NAME);
+        if (inlined != null) {
+            properties.keySet().removeIf(inlined::containsProperty);
+        }
+        context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("testInfrastructure", properties));
+    }
+}

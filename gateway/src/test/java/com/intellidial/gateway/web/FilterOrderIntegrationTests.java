@@ -1,0 +1,56 @@
+package com.intellidial.gateway.web;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import com.intellidial.gateway.support.GatewayIntegrationTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.context.ApplicationContext;
+import org.springframework.core.Ordered;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Pins the order of the gateway's own global filters (DESIGN.md section 4) and their uniqueness. */
+@GatewayIntegrationTest
+class FilterOrderIntegrationTests {
+
+    @Autowired
+    ApplicationContext context;
+
+    @Test
+    void gatewayFiltersRunInTheDesignedOrder() {
+        List<GlobalFilter> ours = this.context.getBeansOfType(GlobalFilter.class).values().stream()
+            .filter(filter -> filter.getClass().getPackageName().startsWith("com.intellidial.gateway"))
+            .sorted(Comparator.comparingInt(FilterOrderIntegrationTests::order))
+            .toList();
+        List<String> names = ours.stream().map(filter -> filter.getClass().getSimpleName()).toList();
+        assertThat(names).containsSubsequence("AuthenticationGlobalFilter", "BodyLimitGlobalFilter",
+                "CredentialInjectionGlobalFilter");
+        assertThat(names.get(0)).isEqualTo("AuthenticationGlobalFilter");
+        assertThat(names.get(names.size() - 1)).isEqualTo("CredentialInjectionGlobalFilter");
+    }
+
+    @Test
+    void noTwoGlobalFiltersShareAnOrder() {
+        Map<Integer, List<String>> byOrder = this.context.getBeansOfType(GlobalFilter.class).values().stream()
+            .filter(filter -> filter instanceof Ordered)
+            .collect(Collectors.groupingBy(FilterOrderIntegrationTests::order,
+                    Collectors.mapping(filter -> filter.getClass().getName(), Collectors.toList())));
+        assertThat(byOrder.values()).allSatisfy(filters -> assertThat(filters).hasSize(1));
+    }
+
+    @Test
+    void orderConstantsFollowTheDesign() {
+        assertThat(List.of(FilterOrder.AUTHENTICATION, FilterOrder.METERING, FilterOrder.RATE_LIMIT, FilterOrder.QUOTA,
+                FilterOrder.BODY_LIMIT, FilterOrder.ISOLATION, FilterOrder.CREDENTIAL_INJECTION)).isSorted();
+        assertThat(FilterOrder.REQUEST_ID).isLessThan(FilterOrder.AUTHENTICATION);
+    }
+
+    private static int order(GlobalFilter filter) {
+        return (filter instanceof Ordered ordered) ? ordered.getOrder() : Ordered.LOWEST_PRECEDENCE;
+    }
+}

@@ -1,0 +1,106 @@
+package com.intellidial.simulator.vapi;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+import com.intellidial.simulator.RecordedRequest;
+import com.intellidial.simulator.http.Params;
+import com.intellidial.simulator.http.Reply;
+import com.intellidial.simulator.http.Router;
+import com.intellidial.simulator.http.VendorApi;
+import com.intellidial.simulator.vapi.VapiFamily.Operation;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/** The simulated VAPI API: authenticates the Bearer key, then serves the org's resources from the family table. */
+public final class VapiApi implements VendorApi {
+
+    /** Every family served; adding a family is one line. */
+    static final List<VapiFamily> FAMILIES = List.of(
+            VapiFamily.crud("/assistant"),
+            VapiFamily.crud("/phone-number"),
+            VapiFamily.crud("/call").filteredBy("id", "assistantId", "phoneNumberId").createdBy(VapiCalls::create),
+            VapiFamily.crud("/squad"),
+            VapiFamily.crud("/tool"));
+
+    private static final String INVALID_KEY =
+            "Invalid Key. Hot tip, you may be using the private key instead of the public key, or vice versa.";
+
+    private final Map<String, String> orgByKey;
+
+    private final VapiResources resources;
+
+    private final Router<VapiRequest> router = new Router<>();
+
+    /** Serves the orgs of these keys (API key to org id). */
+    public VapiApi(Map<String, String> orgByKey, Clock clock) {
+        this.orgByKey = Map.copyOf(orgByKey);
+        this.resources = new VapiResources(clock);
+        FAMILIES.forEach(this::addRoutes);
+    }
+
+    private void addRoutes(VapiFamily family) {
+        String path = family.path();
+        String item = path + "/{id}";
+        if (family.operations().contains(Operation.CREATE)) {
+            this.router.route("POST", path, (request, vars) -> created(
+                    family.creator().create(this.resources, family, request, request.jsonBody())));
+        }
+        if (family.operations().contains(Operation.LIST)) {
+            this.router.route("GET", path, (request, vars) -> ok(this.resources.list(family, request)));
+        }
+        if (family.operations().contains(Operation.FETCH)) {
+            this.router.route("GET", item,
+                    (request, vars) -> ok(this.resources.fetch(family, request.orgId(), vars.get("id"))));
+        }
+        if (family.operations().contains(Operation.UPDATE)) {
+            this.router.route("PATCH", item, (request, vars) -> ok(
+                    this.resources.update(family, request.orgId(), vars.get("id"), request.jsonBody())));
+        }
+        if (family.operations().contains(Operation.DELETE)) {
+            this.router.route("DELETE", item,
+                    (request, vars) -> ok(this.resources.delete(family, request.orgId(), vars.get("id"))));
+        }
+    }
+
+    @Override
+    public Reply handle(RecordedRequest request) {
+        try {
+            // NestJS resolves the route before guards run: an unknown route is a 404 even without a key.
+            if (!(this.router.match(request.method(), request.path()) instanceof Router.Match.Found<VapiRequest> found)) {
+                throw VapiException.of(404, "Cannot " + request.method() + " " + request.path());
+            }
+            String orgId = orgOf(request.header("Authorization"));
+            if (orgId == null) {
+                throw VapiException.of(401, INVALID_KEY);
+            }
+            VapiRequest vapiRequest = new VapiRequest(request, orgId, Params.ofQuery(request.rawQuery()));
+            return found.handler().handle(vapiRequest, found.pathVariables());
+        }
+        catch (VapiException ex) {
+            return ex.toReply();
+        }
+    }
+
+    @Override
+    public Reply error(int status, RecordedRequest request) {
+        String message = (status == 429) ? "Too Many Requests" : "Simulated failure";
+        return VapiException.of(status, message).toReply();
+    }
+
+    private @Nullable String orgOf(@Nullable String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        return this.orgByKey.get(authorization.substring(7).trim());
+    }
+
+    private static Reply created(JsonNode body) {
+        return Reply.json(201, body);
+    }
+
+    private static Reply ok(JsonNode body) {
+        return Reply.json(200, body);
+    }
+}
