@@ -1,0 +1,60 @@
+package com.intellidial.gateway.admin;
+
+import java.util.Map;
+import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+import com.intellidial.gateway.credentials.CredentialRefresher;
+import com.intellidial.gateway.credentials.SecretPath;
+import com.intellidial.gateway.tenant.Tenant;
+import com.intellidial.gateway.web.GatewayException;
+import com.intellidial.gateway.web.GatewayHeaders;
+import com.intellidial.gateway.web.ProblemType;
+
+/**
+ * {@code POST /admin/v1/tenants/{id}/credentials/{upstream}/refresh}: after an admin wrote a new
+ * credential version to Vault, evicts the cached one on every gateway instance so the next request
+ * reads the new version.
+ */
+@RestController
+class CredentialRefreshController {
+
+    private static final Map<String, Function<String, SecretPath>> UPSTREAMS = Map.of("vapi", SecretPath::tenantVapi,
+            "twilio", SecretPath::tenantTwilio, "webhook", SecretPath::tenantWebhook);
+
+    private final AdminTokenVerifier admin;
+
+    private final CredentialRefresher refresher;
+
+    CredentialRefreshController(AdminTokenVerifier admin, CredentialRefresher refresher) {
+        this.admin = admin;
+        this.refresher = refresher;
+    }
+
+    @PostMapping("/admin/v1/tenants/{tenantId}/credentials/{upstream}/refresh")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    Mono<Map<String, String>> refresh(@PathVariable String tenantId, @PathVariable String upstream,
+            @RequestHeader(name = GatewayHeaders.ADMIN_TOKEN, required = false) @Nullable String token) {
+        return Mono.fromCallable(() -> {
+            this.admin.verify(token);
+            Function<String, SecretPath> pathOf = UPSTREAMS.get(upstream);
+            if (pathOf == null) {
+                throw new GatewayException(ProblemType.NOT_FOUND, "Unknown upstream; expected vapi, twilio or webhook.");
+            }
+            if (!Tenant.ID_PATTERN.matcher(tenantId).matches()) {
+                throw new GatewayException(ProblemType.NOT_FOUND, "No such tenant.");
+            }
+            return pathOf.apply(tenantId);
+        })
+            .flatMap(path -> this.refresher.refresh(path)
+                .thenReturn(Map.of("tenantId", tenantId, "upstream", upstream, "status", "evicted")));
+    }
+}
