@@ -1,0 +1,196 @@
+package com.intellidial.gateway.isolation;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.intellidial.gateway.catalog.CatalogEntry;
+import com.intellidial.gateway.catalog.EndpointCatalog;
+import com.intellidial.gateway.web.GatewayException;
+import com.intellidial.gateway.web.ProblemType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.node.ObjectNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/** The body walker on the real VAPI catalog: which references it finds, what it rewrites, what it refuses. */
+class RequestBodyWalkerTests {
+
+    private static final EndpointCatalog CATALOG = EndpointCatalog.forUpstream("vapi");
+
+    private static final String HOOK = "https://gw.example/webhooks/vapi/acme";
+
+    private final RequestBodyWalker walker = new RequestBodyWalker(name -> CATALOG.shape(name).orElse(null));
+
+    static Stream<Arguments> references() {
+        return Stream.of(
+                Arguments.of("vapi.call.create", "{\"assistantId\":\"a1\",\"phoneNumberId\":\"p1\"}",
+                        Map.of("assistantId", "assistant:a1", "phoneNumberId", "phone-number:p1")),
+                Arguments.of("vapi.assistant.create", "{\"model\":{\"toolIds\":[\"t1\",\"t2\"]}}",
+                        Map.of("model.toolIds[0]", "tool:t1", "model.toolIds[1]", "tool:t2")),
+                Arguments.of("vapi.assistant.update", "{\"model\":{\"toolRefs\":[{\"toolId\":\"t1\"}]},"
+                        + "\"hooks\":[{\"do\":[{\"toolId\":\"t2\"}]}]}",
+                        Map.of("model.toolRefs[0].toolId", "tool:t1", "hooks[0].do[0].toolId", "tool:t2")),
+                Arguments.of("vapi.squad.create", "{\"members\":[{\"assistantId\":\"a1\",\"assistantDestinations\":"
+                        + "[{\"assistantId\":\"a2\"}]},{\"assistant\":{\"model\":{\"toolIds\":[\"t1\"]}}}]}",
+                        Map.of("members[0].assistantId", "assistant:a1",
+                                "members[0].assistantDestinations[0].assistantId", "assistant:a2",
+                                "members[1].assistant.model.toolIds[0]", "tool:t1")),
+                // A handoff tool inside an assistant inside a squad inside a call: recursion through shapes.
+                Arguments.of("vapi.call.create", "{\"squadId\":\"s0\",\"squad\":{\"members\":[{\"assistant\":{\"model\":"
+                        + "{\"tools\":[{\"type\":\"handoff\",\"destinations\":[{\"squad\":{\"members\":[{\"assistantId\":"
+                        + "\"deep\"}]}}]}]}}}]}}",
+                        Map.of("squadId", "squad:s0", "phoneNumberId", "phone-number:default",
+                                "squad.members[0].assistant.model.tools[0].destinations[0].squad.members[0].assistantId",
+                                "assistant:deep")),
+                Arguments.of("vapi.call.create", "{\"assistant\":{},\"customers\":[{\"number\":\"+1\"},"
+                        + "{\"assistantOverrides\":{\"model\":{\"toolIds\":[\"t9\"]}}}]}",
+                        Map.of("phoneNumberId", "phone-number:default",
+                                "customers[1].assistantOverrides.model.toolIds[0]", "tool:t9")),
+                Arguments.of("vapi.campaign.create", "{\"dialPlan\":[{\"phoneNumberId\":\"p1\"},{\"phoneNumberId\":\"p2\"}]}",
+                        Map.of("dialPlan[0].phoneNumberId", "phone-number:p1", "dialPlan[1].phoneNumberId", "phone-number:p2")),
+                Arguments.of("vapi.knowledge-base.file-attach", "{\"fileId\":\"f1\"}", Map.of("fileId", "file:f1")),
+                Arguments.of("vapi.tool.create", "{\"type\":\"query\",\"knowledgeBases\":[{\"fileIds\":[\"f1\"]}]}",
+                        Map.of("knowledgeBases[0].fileIds[0]", "file:f1")),
+                Arguments.of("vapi.assistant.create", "{\"model\":{\"toolIds\":null},\"name\":\"x\"}", Map.of()));
+    }
+
+    @ParameterizedTest
+    @MethodSource
+    void references(String entryId, String body, Map<String, String> expected) {
+        RequestBodyWalker.Walk walk = walk(entryId, body);
+        Map<String, String> found = new java.util.LinkedHashMap<>();
+        walk.references().forEach(ref -> found.put(ref.field(), ref.type() + ":" + ref.value()));
+        assertThat(found).containsExactlyInAnyOrderEntriesOf(expected);
+    }
+
+    @Test
+    void replacesEachReferenceWithTheResolvedId() {
+        ObjectNode body = StrictJson.readRequest("{\"model\":{\"toolIds\":[\"alias-1\",\"t2\"]},\"name\":\"x\"}".getBytes());
+        RequestBodyWalker.Walk walk = this.walker.walk(entry("vapi.assistant.create"), body, HOOK);
+        walk.references().forEach(ref -> ref.replace().accept("up-" + ref.value()));
+        assertThat(body.toString()).isEqualTo("{\"model\":{\"toolIds\":[\"up-alias-1\",\"up-t2\"]},\"name\":\"x\"}");
+    }
+
+    @Test
+    void fillsDefaultsOnlyWhenTheTenantChoseNothing() {
+        assertThat(walk("vapi.call.create", "{}").references()).extracting(RequestBodyWalker.Reference::field)
+            .containsExactlyInAnyOrder("assistantId", "phoneNumberId");
+        assertThat(walk("vapi.call.create", "{}").references()).allMatch(RequestBodyWalker.Reference::fallback);
+        for (String chosen : List.of("{\"assistant\":{}}", "{\"squadId\":\"s\"}", "{\"squad\":{}}", "{\"workflowId\":\"w\"}")) {
+            assertThat(walk("vapi.call.create", chosen).references()).extracting(RequestBodyWalker.Reference::field)
+                .as(chosen).doesNotContain("assistantId");
+        }
+        assertThat(walk("vapi.call.create", "{\"assistantId\":\"a\"}").references())
+            .filteredOn(ref -> ref.field().equals("assistantId")).singleElement()
+            .satisfies(ref -> assertThat(ref.fallback()).isFalse());
+    }
+
+    @Test
+    void removesADefaultThatResolvesToNothing() {
+        ObjectNode body = StrictJson.readRequest("{}".getBytes());
+        this.walker.walk(entry("vapi.call.create"), body, HOOK).references().forEach(ref -> ref.replace().accept(null));
+        assertThat(body.toString()).isEqualTo("{}");
+    }
+
+    @Test
+    void rewritesWebhookUrlsAndKeepsTheOriginals() {
+        ObjectNode body = StrictJson.readRequest(("{\"server\":{\"url\":\"https://t.example/a\"},\"model\":{\"tools\":"
+                + "[{\"type\":\"function\",\"server\":{\"url\":\"https://t.example/tool\"}}]},"
+                + "\"voice\":{\"fallbackPlan\":{\"voices\":[{\"server\":{\"url\":\"https://t.example/v\"}}]}}}").getBytes());
+        RequestBodyWalker.Walk walk = this.walker.walk(entry("vapi.assistant.create"), body, HOOK);
+        assertThat(walk.originalUrls()).containsExactlyInAnyOrderEntriesOf(Map.of("server.url", "https://t.example/a",
+                "model.tools[0].server.url", "https://t.example/tool",
+                "voice.fallbackPlan.voices[0].server.url", "https://t.example/v"));
+        assertThat(body.toString()).doesNotContain("t.example").contains(HOOK);
+    }
+
+    @Test
+    void leavesTheGatewaysOwnUrlAlone() {
+        assertThat(walk("vapi.phone-number.update", "{\"server\":{\"url\":\"" + HOOK + "\"}}").webhookUrls()).isEmpty();
+    }
+
+    static Stream<Arguments> refusals() {
+        return Stream.of(Arguments.of("vapi.assistant.create", "{\"credentialIds\":[\"c\"]}", "credentialIds"),
+                Arguments.of("vapi.assistant.create", "{\"credentials\":null}", "credentials"),
+                Arguments.of("vapi.assistant.create", "{\"server\":{\"credentialId\":\"c\"}}", "server.credentialId"),
+                Arguments.of("vapi.call.create", "{\"phoneNumber\":{}}", "phoneNumber"),
+                Arguments.of("vapi.call.create", "{\"assistant\":{\"credentialIds\":[]}}", "assistant.credentialIds"),
+                Arguments.of("vapi.call.create", "{\"workflow\":{}}", "workflow"),
+                Arguments.of("vapi.call.create", "{\"assistantId\":[\"a\"]}", "assistantId"),
+                Arguments.of("vapi.call.create", "{\"assistantId\":{\"id\":\"a\"}}", "assistantId"),
+                Arguments.of("vapi.call.create", "{\"assistantId\":7}", "assistantId"),
+                Arguments.of("vapi.squad.create", "{\"members\":{\"assistantId\":\"a\"}}", "members"),
+                Arguments.of("vapi.squad.create", "{\"members\":[\"a\"]}", "members[0]"),
+                Arguments.of("vapi.assistant.create", "{\"model\":\"gpt\"}", "model"),
+                Arguments.of("vapi.assistant.create", "{\"model\":{\"toolIds\":\"t1\"}}", "model.toolIds"),
+                Arguments.of("vapi.assistant.create", "{\"model\":{\"toolIds\":[{\"id\":\"t1\"}]}}", "model.toolIds[0]"),
+                Arguments.of("vapi.call.create", "{\"assistant\":\"a\"}", "assistant"),
+                Arguments.of("vapi.assistant.create", "{\"server\":{\"url\":{\"href\":\"x\"}}}", "server.url"));
+    }
+
+    @ParameterizedTest
+    @MethodSource
+    void refusals(String entryId, String body, String field) {
+        assertThatExceptionOfType(GatewayException.class).isThrownBy(() -> walk(entryId, body))
+            .satisfies(ex -> {
+                assertThat(ex.type()).isEqualTo(ProblemType.MALFORMED_REQUEST);
+                assertThat(ex.extensions()).containsEntry("field", field);
+            });
+    }
+
+    @Test
+    void stripsOrgIdWhereverAShapeApplies() {
+        ObjectNode body = StrictJson.readRequest(
+                "{\"orgId\":\"o\",\"assistant\":{\"orgId\":\"o\",\"name\":\"n\"},\"metadata\":{\"orgId\":\"mine\"}}".getBytes());
+        this.walker.walk(entry("vapi.call.create"), body, HOOK);
+        assertThat(body.has("orgId")).isFalse();
+        assertThat(body.get("assistant").has("orgId")).isFalse();
+        assertThat(body.get("metadata").get("orgId").stringValue()).as("free-form metadata is the tenant's").isEqualTo("mine");
+    }
+
+    @Test
+    void decodesUnicodeEscapedKeysBeforeApplyingRules() {
+        ObjectNode body = StrictJson.readRequest("{\"\\u006frgId\":\"o\",\"\\u0061ssistantId\":\"a1\"}".getBytes());
+        RequestBodyWalker.Walk walk = this.walker.walk(entry("vapi.call.create"), body, HOOK);
+        assertThat(body.has("orgId")).isFalse();
+        assertThat(walk.references()).extracting(RequestBodyWalker.Reference::value).contains("a1");
+    }
+
+    static Stream<String> malformed() {
+        return Stream.of("{\"assistantId\":\"a\",\"assistantId\":\"b\"}", "{\"a\":{\"x\":1,\"x\":2}}",
+                "{\"assistantId\":\"a\",\"\\u0061ssistantId\":\"b\"}", "[1]", "\"x\"", "{", "{} {}", "{\"a\":1}x",
+                "[".repeat(100_000), "{\"a\":".repeat(StrictJson.MAX_DEPTH + 1) + "1" + "}".repeat(StrictJson.MAX_DEPTH + 1),
+                "{\"a\":\"" + "x".repeat(StrictJson.MAX_STRING_LENGTH + 1) + "\"}");
+    }
+
+    @ParameterizedTest
+    @MethodSource
+    void malformed(String body) {
+        assertThatExceptionOfType(GatewayException.class).isThrownBy(() -> StrictJson.readRequest(body.getBytes()))
+            .satisfies(ex -> assertThat(ex.type()).isEqualTo(ProblemType.MALFORMED_REQUEST));
+    }
+
+    @Test
+    void walksHugeArraysInOnePass() {
+        StringBuilder ids = new StringBuilder();
+        for (int i = 0; i < 50_000; i++) {
+            ids.append((i == 0) ? "" : ",").append("\"t").append(i).append('"');
+        }
+        RequestBodyWalker.Walk walk = walk("vapi.assistant.create", "{\"model\":{\"toolIds\":[" + ids + "]}}");
+        assertThat(walk.references()).hasSize(50_000);
+        assertThat(walk.references().get(49_999).field()).isEqualTo("model.toolIds[49999]");
+    }
+
+    private RequestBodyWalker.Walk walk(String entryId, String json) {
+        return this.walker.walk(entry(entryId), StrictJson.readRequest(json.getBytes()), HOOK);
+    }
+
+    private static CatalogEntry entry(String id) {
+        return CATALOG.entry(id).orElseThrow();
+    }
+}
