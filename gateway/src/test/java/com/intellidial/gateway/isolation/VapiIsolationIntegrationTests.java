@@ -64,7 +64,10 @@ class VapiIsolationIntegrationTests {
                 new Family("/campaign", "{\"name\":\"c\"}", "{\"name\":\"c2\"}"),
                 new Family("/session", "{\"name\":\"s\"}", "{\"name\":\"s2\"}"),
                 new Family("/structured-output", "{\"name\":\"o\",\"schema\":{\"type\":\"string\"}}", "{\"name\":\"o2\"}"),
-                new Family("/v2/knowledge-base", "{\"name\":\"kb\"}", "{\"name\":\"kb2\"}"));
+                new Family("/v2/knowledge-base", "{\"name\":\"kb\"}", "{\"name\":\"kb2\"}"),
+                new Family("/v2/campaign", "{\"name\":\"c\"}", "{\"name\":\"c2\"}"),
+                new Family("/eval", "{\"name\":\"e\"}", "{\"name\":\"e2\"}"),
+                new Family("/observability/scorecard", "{\"name\":\"sc\"}", "{\"name\":\"sc2\"}"));
         for (Family family : families) {
             String id = this.vapi.create(acme, family.path(), family.create());
             assertThat(this.vapi.get(acme, family.path() + "/" + id).status()).as(family.path()).isEqualTo(200);
@@ -76,6 +79,14 @@ class VapiIsolationIntegrationTests {
             assertThat(gone.status()).as(family.path()).isEqualTo(404);
             assertThat(gone.forwarded()).as("a forgotten id is not forwarded").isFalse();
         }
+        String eval = this.vapi.create(acme, "/eval", "{\"name\":\"e\"}");
+        String run = this.vapi.create(acme, "/eval/run", "{\"evalId\":\"" + eval + "\"}");
+        assertThat(this.vapi.get(acme, "/eval/run/" + run).status()).isEqualTo(200);
+        assertThat(listedIds(this.vapi.get(acme, "/eval/run"))).containsExactly(run);
+        assertThat(this.vapi.delete(acme, "/eval/run/" + run).status()).isEqualTo(200);
+        String campaign = this.vapi.create(acme, "/v2/campaign", "{\"name\":\"c\",\"customers\":[{\"number\":\"+14155550100\"}]}");
+        assertThat(this.vapi.get(acme, "/v2/campaign/" + campaign + "/contacts").status()).isEqualTo(200);
+        assertThat(this.vapi.post(acme, "/chat/responses", "{\"input\":\"hi\"}").status()).isEqualTo(201);
         String chat = this.vapi.create(acme, "/chat", "{\"input\":\"hello\"}");
         assertThat(this.vapi.get(acme, "/chat/" + chat).status()).isEqualTo(200);
         assertThat(listedIds(this.vapi.get(acme, "/chat"))).contains(chat);
@@ -111,6 +122,8 @@ class VapiIsolationIntegrationTests {
         String tool = this.vapi.create(acme, "/tool", "{\"type\":\"function\"}");
         String number = this.vapi.create(acme, "/phone-number", "{\"provider\":\"vapi\"}");
         String file = this.vapi.create(globex, "/assistant", "{\"name\":\"own\"}");
+        String acmeEval = this.vapi.create(acme, "/eval", "{\"name\":\"e\"}");
+        String globexEval = this.vapi.create(globex, "/eval", "{\"name\":\"e\"}");
         record Attempt(String path, String body, String field) {
         }
         List<Attempt> attempts = List.of(new Attempt("/call", "{\"assistantId\":\"" + assistant + "\"}", "assistantId"),
@@ -132,6 +145,12 @@ class VapiIsolationIntegrationTests {
                 new Attempt("/chat", "{\"input\":\"hi\",\"assistantId\":\"" + assistant + "\"}", "assistantId"),
                 new Attempt("/campaign", "{\"name\":\"c\",\"dialPlan\":[{\"phoneNumberId\":\"" + number + "\"}]}",
                         "dialPlan[0].phoneNumberId"),
+                new Attempt("/chat/responses", "{\"input\":\"hi\",\"assistantId\":\"" + assistant + "\"}", "assistantId"),
+                new Attempt("/eval/run", "{\"evalId\":\"" + acmeEval + "\"}", "evalId"),
+                new Attempt("/eval/run", "{\"evalId\":\"" + globexEval + "\",\"target\":{\"assistantId\":\"" + assistant
+                        + "\"}}", "target.assistantId"),
+                new Attempt("/observability/scorecard", "{\"assistantIds\":[\"" + file + "\",\"" + assistant + "\"]}",
+                        "assistantIds[1]"),
                 new Attempt("/structured-output", "{\"name\":\"o\",\"schema\":{},\"assistantIds\":[\"" + assistant + "\"]}",
                         "assistantIds[0]"));
         for (Attempt attempt : attempts) {

@@ -34,7 +34,13 @@ public final class VapiApi implements VendorApi {
                 .createdBy(VapiCreators::chat),
             VapiFamily.crud("/structured-output").paginated().filteredBy("id", "name")
                 .createdBy(VapiCreators::structuredOutput),
-            VapiFamily.listOf("/v2/phone-number", "/phone-number").paginated());
+            VapiFamily.listOf("/v2/phone-number", "/phone-number").paginated(),
+            VapiFamily.crud("/v2/campaign").paginated().filteredBy("id", "status").createdBy(VapiCreators::campaign),
+            // Before /eval, whose /{id} would otherwise capture "run".
+            VapiFamily.crud("/eval/run").without(Operation.UPDATE).paginated().filteredBy("id")
+                .createdBy(VapiCreators::evalRun),
+            VapiFamily.crud("/eval").paginated().filteredBy("id"),
+            VapiFamily.crud("/observability/scorecard").paginated().filteredBy("id"));
 
     private static final String INVALID_KEY =
             "Invalid Key. Hot tip, you may be using the private key instead of the public key, or vice versa.";
@@ -51,6 +57,7 @@ public final class VapiApi implements VendorApi {
         this.resources = new VapiResources(clock);
         FAMILIES.forEach(this::addRoutes);
         new VapiKnowledgeBaseFiles(this.resources).register(this.router);
+        new VapiSubResources(this.resources).register(this.router);
     }
 
     private void addRoutes(VapiFamily family) {

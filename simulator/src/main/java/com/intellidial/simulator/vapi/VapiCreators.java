@@ -59,6 +59,14 @@ final class VapiCreators {
         return resources.insert(family, request.orgId(), body);
     }
 
+    /** {@code POST /eval/run}: requires {@code evalId} of the org's eval; starts {@code queued}. */
+    static JsonNode evalRun(VapiResources resources, VapiFamily family, VapiRequest request) {
+        ObjectNode body = required(request.jsonBody(), "evalId");
+        resources.fetch("/eval", request.orgId(), body.get("evalId").asString(""));
+        body.put("status", "queued");
+        return resources.insert(family, request.orgId(), body);
+    }
+
     private static ObjectNode required(ObjectNode body, String field) {
         if (!body.hasNonNull(field)) {
             throw VapiException.validation(field + " should not be empty");
