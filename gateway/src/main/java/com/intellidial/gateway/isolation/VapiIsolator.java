@@ -292,9 +292,12 @@ final class VapiIsolator implements UpstreamIsolator {
         if (!entry.bufferBody()) {
             return Mono.just(Body.UNCHANGED);
         }
-        if (contentType != null && !MediaType.APPLICATION_JSON.isCompatibleWith(contentType)
-                && !contentType.getSubtype().endsWith("+json")) {
-            return Mono.error(new GatewayException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "This endpoint takes a JSON body"));
+        String encoding = exchange.getRequest().getHeaders().getFirst(HttpHeaders.CONTENT_ENCODING);
+        boolean encoded = encoding != null && !encoding.equalsIgnoreCase("identity");
+        if (encoded || (contentType != null && !MediaType.APPLICATION_JSON.isCompatibleWith(contentType)
+                && !contentType.getSubtype().endsWith("+json"))) {
+            return Mono.error(new GatewayException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                    "This endpoint takes an uncompressed JSON body"));
         }
         return DataBufferUtils.join(exchange.getRequest().getBody(), this.maxBodyBytes)
             .map(buffer -> {
@@ -341,6 +344,7 @@ final class VapiIsolator implements UpstreamIsolator {
             headers.remove(HttpHeaders.ACCEPT_ENCODING);
             if (rewritten != null) {
                 headers.remove(HttpHeaders.TRANSFER_ENCODING);
+                headers.remove(HttpHeaders.CONTENT_ENCODING);
                 headers.setContentLength(rewritten.length);
                 headers.setContentType(MediaType.APPLICATION_JSON);
             }
