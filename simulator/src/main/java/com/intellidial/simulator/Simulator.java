@@ -23,6 +23,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.resources.LoopResources;
 
 /**
  * A running VAPI + Twilio simulator on one port: VAPI at the root ({@code /assistant}), Twilio under
@@ -47,6 +48,13 @@ public final class Simulator implements AutoCloseable {
     private final List<DisposableServer> servers = new ArrayList<>();
 
     private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * The simulator's own event loops: Reactor Netty's global ones are disposed whenever a Spring
+     * context in the same JVM closes, which would silently take a shared test simulator down with it.
+     */
+    private final LoopResources loops = LoopResources.create("simulator",
+            Math.max(2, Runtime.getRuntime().availableProcessors()), true);
 
     private Simulator(SimulatorConfig config) {
         Clock clock = Clock.systemUTC();
@@ -77,7 +85,7 @@ public final class Simulator implements AutoCloseable {
     }
 
     private DisposableServer server(String host, int port) {
-        return HttpServer.create().host(host).port(port).handle(this::serve).bindNow();
+        return HttpServer.create().runOn(this.loops).host(host).port(port).handle(this::serve).bindNow();
     }
 
     /** The bound port. */
@@ -106,6 +114,7 @@ public final class Simulator implements AutoCloseable {
         if (this.closed.compareAndSet(false, true)) {
             this.twilio.close();
             this.servers.forEach(DisposableServer::disposeNow);
+            this.loops.dispose();
         }
     }
 

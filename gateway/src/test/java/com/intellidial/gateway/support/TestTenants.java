@@ -32,11 +32,6 @@ public class TestTenants {
         this.secrets = secrets;
     }
 
-    /** The tenant factory of a context started outside the Spring test framework (property tests). */
-    public static TestTenants of(org.springframework.context.ApplicationContext context) {
-        return new TestTenants(context.getBean(DatabaseClient.class), context.getBean(LocalSecretStore.class));
-    }
-
     /** A dedicated-org tenant with its own Twilio account (byo-twilio). */
     public TestTenant create(String prefix) {
         return create(prefix, VapiMode.DEDICATED_ORG, TelephonyMode.BYO_TWILIO);

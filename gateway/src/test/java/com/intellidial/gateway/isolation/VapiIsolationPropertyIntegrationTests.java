@@ -8,9 +8,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import com.intellidial.gateway.GatewayApplication;
 import com.intellidial.gateway.isolation.VapiClient.Reply;
-import com.intellidial.gateway.support.TestInfrastructure;
+import com.intellidial.gateway.support.GatewayIntegrationTest;
 import com.intellidial.gateway.support.TestTenants;
 import com.intellidial.gateway.support.TestTenants.TestTenant;
 import com.intellidial.gateway.tenant.TelephonyMode;
@@ -22,11 +21,10 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import org.jspecify.annotations.Nullable;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.ApplicationContext;
+import org.springframework.test.context.TestContextManager;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
 
@@ -40,11 +38,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * tenant's id in a successful response, lists exactly its own live resources, and every
  * legitimate operation succeeds.
  */
-class VapiIsolationProperties {
+@GatewayIntegrationTest
+class VapiIsolationPropertyIntegrationTests {
 
     private static final int TENANTS = 3;
-
-    private static @Nullable ConfigurableApplicationContext context;
 
     private static VapiClient vapi;
 
@@ -55,24 +52,20 @@ class VapiIsolationProperties {
 
     private static final Set<String> deleted = new HashSet<>();
 
+    /**
+     * jqwik has no Spring extension: take the application context from Spring's test context
+     * cache, so this class shares the gateway every other {@code @GatewayIntegrationTest} uses
+     * (and the cache, not this class, closes it).
+     */
     @BeforeContainer
     static void start() {
-        context = new SpringApplicationBuilder(GatewayApplication.class).initializers(new TestInfrastructure())
-            .properties("server.port=0")
-            .run();
-        String port = context.getEnvironment().getRequiredProperty("local.server.port");
-        vapi = new VapiClient(WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build());
-        TestTenants factory = TestTenants.of(context);
+        ApplicationContext context = new TestContextManager(VapiIsolationPropertyIntegrationTests.class).getTestContext()
+            .getApplicationContext();
+        vapi = new VapiClient(context.getBean(WebTestClient.class));
+        TestTenants factory = context.getBean(TestTenants.class);
         tenants = new ArrayList<>();
         for (int i = 0; i < TENANTS; i++) {
             tenants.add(factory.create("prop", VapiMode.SHARED_ORG, TelephonyMode.VAPI_NUMBER));
-        }
-    }
-
-    @AfterContainer
-    static void stop() {
-        if (context != null) {
-            context.close();
         }
     }
 
