@@ -10,9 +10,11 @@ import com.intellidial.simulator.SimulatorConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.core.env.CommandLinePropertySource;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.MutablePropertySources;
+import org.springframework.http.client.ReactorResourceFactory;
 
 /**
  * The local run (README's first command, {@code spring-boot:test-run}): an embedded PostgreSQL, the
@@ -66,6 +68,14 @@ public final class LocalGatewayApplication {
                 sources.addFirst(localRun);
             }
         });
+        // Own Reactor Netty resources: by default closing a context disposes the JVM-global event
+        // loops and connection pools, which would break every other gateway in the same JVM (tests).
+        application.addInitializers(context -> ((GenericApplicationContext) context)
+            .registerBean(ReactorResourceFactory.class, () -> {
+                ReactorResourceFactory resources = new ReactorResourceFactory();
+                resources.setUseGlobalResources(false);
+                return resources;
+            }));
         ConfigurableApplicationContext context = application.run(args);
         return new Running(context, simulator, postgres);
     }

@@ -108,7 +108,9 @@ final class CachingOwnershipStore implements OwnershipStore, SmartLifecycle {
         Assert.isTrue(alias == null || isAlias(alias), () -> "invalid alias: " + alias);
         Mono<Void> freeAlias = (alias == null) ? Mono.empty()
                 : this.db.sql("update ownership set alias = null where tenant_id = $1 and upstream = $2"
-                        + " and resource_type = $3 and alias = $4 and upstream_id <> $5")
+                        + " and resource_type = $3 and alias = $4 and upstream_id <> $5 and not exists (select 1"
+                        + " from ownership other where other.upstream = $2 and other.resource_type = $3"
+                        + " and other.upstream_id = $5 and other.tenant_id <> $1)")
                     .bind(0, tenantId).bind(1, upstream).bind(2, type).bind(3, alias).bind(4, upstreamId)
                     .then();
         DatabaseClient.GenericExecuteSpec upsert = this.db
