@@ -2,6 +2,7 @@ package com.intellidial.gateway.isolation;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -215,7 +216,7 @@ final class RequestBodyWalker {
 
         /** The replaced URLs as field to original URL. */
         Map<String, String> originalUrls() {
-            Map<String, String> urls = new java.util.LinkedHashMap<>();
+            Map<String, String> urls = new LinkedHashMap<>();
             this.webhookUrls.forEach(url -> urls.put(url.field(), url.url()));
             return urls;
         }

@@ -2,10 +2,12 @@ package com.intellidial.gateway.isolation;
 
 import com.intellidial.gateway.web.GatewayException;
 import com.intellidial.gateway.web.ProblemType;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -34,7 +36,7 @@ final class StrictJson {
             .build())
         .build())
         .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-        .enable(tools.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .build();
 
     /** Upstream responses: trusted enough to read leniently, but still bounded. */
@@ -63,7 +65,7 @@ final class StrictJson {
     }
 
     /** Parses an upstream response body; {@code null} when it is not JSON. */
-    static @org.jspecify.annotations.Nullable JsonNode readResponse(byte[] body) {
+    static @Nullable JsonNode readResponse(byte[] body) {
         try {
             return RESPONSES.readTree(body);
         }

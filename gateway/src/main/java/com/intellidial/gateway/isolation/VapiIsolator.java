@@ -33,6 +33,7 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -313,7 +314,7 @@ final class VapiIsolator implements UpstreamIsolator {
     }
 
     private Mono<Body> rewrite(TenantContext tenant, CatalogEntry entry, byte[] bytes) {
-        ObjectNode json = (bytes.length == 0) ? tools.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+        ObjectNode json = (bytes.length == 0) ? JsonNodeFactory.instance.objectNode()
                 : StrictJson.readRequest(bytes);
         RequestBodyWalker.Walk walk = this.walker.walk(entry, json,
                 this.webhooks.tenantUrl(UPSTREAM, tenant.tenantId()));

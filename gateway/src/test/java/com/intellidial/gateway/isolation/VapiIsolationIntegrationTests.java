@@ -301,11 +301,12 @@ class VapiIsolationIntegrationTests {
     void uploadedFilesAndKnowledgeBaseAttachmentsAreScoped() {
         TestTenant acme = shared("iso-file-a");
         TestTenant globex = shared("iso-file-b");
-        String file = upload(acme);
-        String globexFile = upload(globex);
+        String file = upload(acme, 5);
+        String globexFile = upload(globex, 5);
+        assertThat(upload(acme, 3 * 1024 * 1024)).as("uploads have their own, larger cap").isNotBlank();
         assertThat(this.vapi.get(acme, "/file/" + file).status()).isEqualTo(200);
         assertThat(this.vapi.get(globex, "/file/" + file).status()).isEqualTo(404);
-        assertThat(listedIds(this.vapi.get(acme, "/file?purpose=knowledge-base-v2"))).containsExactly(file);
+        assertThat(listedIds(this.vapi.get(acme, "/file?purpose=knowledge-base-v2"))).contains(file).hasSize(2);
         String kb = this.vapi.create(acme, "/v2/knowledge-base", "{\"name\":\"faq\"}");
         String globexKb = this.vapi.create(globex, "/v2/knowledge-base", "{\"name\":\"faq\"}");
         assertThat(this.vapi.post(acme, "/v2/knowledge-base/" + kb + "/file", "{\"fileId\":\"" + file + "\"}").status())
@@ -353,9 +354,9 @@ class VapiIsolationIntegrationTests {
         }
     }
 
-    private String upload(TestTenant tenant) {
+    private String upload(TestTenant tenant, int bytes) {
         MultipartBodyBuilder parts = new MultipartBodyBuilder();
-        parts.part("file", new ByteArrayResource("hello".getBytes()) {
+        parts.part("file", new ByteArrayResource(new byte[bytes]) {
             @Override
             public String getFilename() {
                 return "faq.txt";
