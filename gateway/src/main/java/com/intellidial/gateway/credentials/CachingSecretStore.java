@@ -1,6 +1,7 @@
 package com.intellidial.gateway.credentials;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -36,7 +37,7 @@ import com.intellidial.gateway.web.ProblemType;
  * {@code negative-ttl} while nothing good is cached); the request path itself logs at DEBUG only.</li>
  * </ul>
  */
-public final class CachingSecretStore implements SecretStore {
+public final class CachingSecretStore implements SecretStore, SecretWriter {
 
     private static final Logger log = LoggerFactory.getLogger(CachingSecretStore.class);
 
@@ -124,6 +125,19 @@ public final class CachingSecretStore implements SecretStore {
             }
             return Mono.fromFuture(cached, true).onErrorMap(e -> unavailable(path, e)).flatMap(entry -> serve(path, entry));
         });
+    }
+
+    /**
+     * Writes through to the backend and forgets the cached version here; other instances learn of
+     * it through {@link CredentialRefresher#refresh(SecretPath)}.
+     * @throws UnsupportedOperationException (as an error) when the backend cannot write
+     */
+    @Override
+    public Mono<Long> write(SecretPath path, Map<String, String> fields) {
+        if (!(this.delegate instanceof SecretWriter writer)) {
+            return Mono.error(new UnsupportedOperationException(this.delegate + " cannot write secrets"));
+        }
+        return writer.write(path, fields).doOnSuccess((version) -> invalidate(path));
     }
 
     /** Forgets one secret, so the next read goes to the store (rotation, upstream 401). */

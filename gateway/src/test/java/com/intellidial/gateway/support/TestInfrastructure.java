@@ -19,14 +19,8 @@ import org.springframework.test.context.support.TestPropertySourceUtils;
  */
 public class TestInfrastructure implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-        catch (IOException ex) {
-            throw new UncheckedIOException("no free port for the gateway", ex);
-        }
-    }
+    /** The admin API token of the test gateway. */
+    public static final String ADMIN_TOKEN = "test-admin-token";
 
     @Override
     public void initialize(ConfigurableApplicationContext context) {
@@ -37,6 +31,7 @@ public class TestInfrastructure implements ApplicationContextInitializer<Configu
         properties.put("gateway.upstreams.vapi.response-timeout", "3s");
         properties.put("gateway.upstreams.twilio.response-timeout", "3s");
         properties.put("gateway.secrets.backend", "local");
+        properties.put("gateway.admin.token", ADMIN_TOKEN);
         properties.put("gateway.secrets.local.entries[platform/vapi].api_key", TestUpstream.PLATFORM_VAPI_KEY);
         properties.put("gateway.secrets.local.entries[platform/twilio].account_sid", TestUpstream.PLATFORM_TWILIO_SID);
         properties.put("gateway.secrets.local.entries[platform/twilio].auth_token", TestUpstream.PLATFORM_TWILIO_TOKEN);
@@ -54,5 +49,14 @@ public class TestInfrastructure implements ApplicationContextInitializer<Configu
         properties.put("server.port", String.valueOf(port));
         properties.put("gateway.webhooks.public-base-url", "http://localhost:" + port);
         context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("testInfrastructure", properties));
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("no free port for the gateway", ex);
+        }
     }
 }
