@@ -12,13 +12,18 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
+import com.intellidial.gateway.credentials.CachingSecretStore;
 import com.intellidial.gateway.credentials.LocalSecretStore;
+import com.intellidial.gateway.credentials.Secret;
 import com.intellidial.gateway.credentials.SecretPath;
 import com.intellidial.gateway.support.GatewayIntegrationTest;
+import com.intellidial.gateway.support.TestInfrastructure;
 import com.intellidial.gateway.support.TestTenants;
 import com.intellidial.gateway.support.TestTenants.TestTenant;
 import com.intellidial.gateway.support.TestUpstream;
 import com.intellidial.gateway.support.TwilioClients;
+import com.intellidial.gateway.tenant.TelephonyMode;
+import com.intellidial.gateway.tenant.VapiMode;
 import com.intellidial.gateway.web.GatewayHeaders;
 import com.intellidial.simulator.twilio.TwilioSignature;
 import com.twilio.rest.api.v2010.account.Call;
@@ -58,6 +63,9 @@ class TwilioWebhookIntegrationTests {
 
     @Autowired
     LocalSecretStore secrets;
+
+    @Autowired
+    CachingSecretStore cache;
 
     @Autowired
     DatabaseClient db;
@@ -144,6 +152,28 @@ class TwilioWebhookIntegrationTests {
         post(tenant, otherAccount, TwilioSignature.sign(other.twilioToken(), url(tenant), otherAccount))
             .expectStatus().isForbidden();
         assertThat(eventsOf(params.get("CallSid"))).isZero();
+    }
+
+    @Test
+    void aSubaccountSignsWithItsOwnTokenNotThePlatforms() {
+        TestTenant tenant = this.tenants.create("subhook", VapiMode.DEDICATED_ORG, TelephonyMode.PLATFORM_TWILIO);
+        SecretPath path = SecretPath.tenantTwilio(tenant.id());
+        this.secrets.delete(path);
+        this.cache.invalidate(path);
+        this.web.post()
+            .uri("/admin/v1/tenants/" + tenant.id() + "/twilio/subaccount")
+            .header(GatewayHeaders.ADMIN_TOKEN, TestInfrastructure.ADMIN_TOKEN)
+            .exchange()
+            .expectStatus()
+            .isCreated();
+        Secret subaccount = this.secrets.read(path).blockOptional().orElseThrow();
+        String accountSid = String.valueOf(subaccount.field("account_sid"));
+        assertThat(accountSid).isNotEqualTo(tenant.accountSid()).isNotEqualTo(TestUpstream.PLATFORM_TWILIO_SID);
+        Map<String, String> params = callback(accountSid, "CA" + hex32(), "completed", "0");
+        post(tenant, params, TwilioSignature.sign(TestUpstream.PLATFORM_TWILIO_TOKEN, url(tenant), params))
+            .expectStatus().isForbidden();
+        post(tenant, params, TwilioSignature.sign(String.valueOf(subaccount.field("auth_token")), url(tenant), params))
+            .expectStatus().isNoContent();
     }
 
     private WebTestClient.ResponseSpec post(TestTenant tenant, Map<String, String> params, String signature) {
