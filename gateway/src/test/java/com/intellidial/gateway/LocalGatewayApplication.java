@@ -14,11 +14,13 @@ import java.util.Map;
 import com.intellidial.simulator.Simulator;
 import com.intellidial.simulator.SimulatorConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.CommandLinePropertySource;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.MutablePropertySources;
+import org.springframework.http.client.ReactorResourceFactory;
 
 /**
  * The local run (README's first command, {@code spring-boot:test-run}): an embedded PostgreSQL, the
@@ -65,6 +67,18 @@ public final class LocalGatewayApplication {
         SpringApplication application = new SpringApplication(GatewayApplication.class);
         application.setAdditionalProfiles("local");
         // Above application.yml, below command-line arguments.
+        // Own event loops instead of Reactor Netty's JVM-global ones, which closing the context would
+        // dispose: the test suite runs this stack beside other gateways and the shared simulator.
+        application.addInitializers(context -> context.getBeanFactory().addBeanPostProcessor(new BeanPostProcessor() {
+
+            @Override
+            public Object postProcessBeforeInitialization(Object bean, String beanName) {
+                if (bean instanceof ReactorResourceFactory factory) {
+                    factory.setUseGlobalResources(false);
+                }
+                return bean;
+            }
+        }));
         application.addInitializers(context -> {
             MutablePropertySources sources = context.getEnvironment().getPropertySources();
             MapPropertySource localRun = new MapPropertySource("localRun", defaults);
