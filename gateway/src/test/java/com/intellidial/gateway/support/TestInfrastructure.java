@@ -1,5 +1,9 @@
 package com.intellidial.gateway.support;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -16,6 +20,18 @@ import org.springframework.test.context.support.TestPropertySourceUtils;
  */
 public class TestInfrastructure implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
+    /** A fresh spill directory per test context, so no test replays another JVM's events. */
+    private static String spillDir() {
+        try {
+            Path dir = Files.createTempDirectory("igw-spill-");
+            dir.toFile().deleteOnExit();
+            return dir.toString();
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
     @Override
     public void initialize(ConfigurableApplicationContext context) {
         Map<String, Object> properties = new HashMap<>(TestDatabase.get().properties());
@@ -25,6 +41,7 @@ public class TestInfrastructure implements ApplicationContextInitializer<Configu
         properties.put("gateway.upstreams.vapi.response-timeout", "3s");
         properties.put("gateway.upstreams.twilio.response-timeout", "3s");
         properties.put("gateway.secrets.backend", "local");
+        properties.put("gateway.metering.spill-dir", spillDir());
         properties.put("gateway.secrets.local.entries[platform/vapi].api_key", TestUpstream.PLATFORM_VAPI_KEY);
         properties.put("gateway.secrets.local.entries[platform/twilio].account_sid", TestUpstream.PLATFORM_TWILIO_SID);
         properties.put("gateway.secrets.local.entries[platform/twilio].auth_token", TestUpstream.PLATFORM_TWILIO_TOKEN);
