@@ -42,6 +42,11 @@ public class TestInfrastructure implements ApplicationContextInitializer<Configu
         properties.put("gateway.upstreams.twilio.response-timeout", "3s");
         properties.put("gateway.secrets.backend", "local");
         properties.put("gateway.metering.spill-dir", spillDir());
+        // Tests send bursts per key; rate-limit tests build their own limiters with small buckets.
+        properties.put("gateway.rate-limits.tenant.replenish-rate", "1000");
+        properties.put("gateway.rate-limits.tenant.burst-capacity", "5000");
+        properties.put("gateway.rate-limits.key.replenish-rate", "1000");
+        properties.put("gateway.rate-limits.key.burst-capacity", "5000");
         properties.put("gateway.secrets.local.entries[platform/vapi].api_key", TestUpstream.PLATFORM_VAPI_KEY);
         properties.put("gateway.secrets.local.entries[platform/twilio].account_sid", TestUpstream.PLATFORM_TWILIO_SID);
         properties.put("gateway.secrets.local.entries[platform/twilio].auth_token", TestUpstream.PLATFORM_TWILIO_TOKEN);
