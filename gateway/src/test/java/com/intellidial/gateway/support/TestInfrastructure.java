@@ -20,6 +20,9 @@ import org.springframework.test.context.support.TestPropertySourceUtils;
  */
 public class TestInfrastructure implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
+    /** The admin API token of test contexts ({@code X-Admin-Token}). */
+    public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+
     /** A fresh spill directory per test context, so no test replays another JVM's events. */
     private static String spillDir() {
         try {
@@ -42,6 +45,7 @@ public class TestInfrastructure implements ApplicationContextInitializer<Configu
         properties.put("gateway.upstreams.twilio.response-timeout", "3s");
         properties.put("gateway.secrets.backend", "local");
         properties.put("gateway.metering.spill-dir", spillDir());
+        properties.put("gateway.admin.token", ADMIN_TOKEN);
         // Tests send bursts per key; rate-limit tests build their own limiters with small buckets.
         properties.put("gateway.rate-limits.tenant.replenish-rate", "1000");
         properties.put("gateway.rate-limits.tenant.burst-capacity", "5000");
