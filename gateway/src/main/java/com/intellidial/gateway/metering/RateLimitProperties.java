@@ -15,15 +15,15 @@ import org.springframework.validation.annotation.Validated;
  * Per-tenant and per-key rate limits ({@code gateway.rate-limits.*}): token buckets, in Redis when
  * enabled (shared by every instance), otherwise in this process.
  * @param enabled whether proxied requests are rate limited at all
- * @param tenant the default bucket of every tenant
- * @param key the default bucket of every gateway key
+ * @param tenant the default bucket of every tenant (application.yml: 50/s, burst 100)
+ * @param key the default bucket of every gateway key (application.yml: 20/s, burst 40)
  * @param tenants tenant id to its own tenant bucket, overriding {@code tenant}
  * @param redis the shared Redis buckets
  */
 @ConfigurationProperties(RateLimitProperties.PREFIX)
 @Validated
 public record RateLimitProperties(@DefaultValue("true") boolean enabled,
-        @Valid @NotNull @DefaultValue({ "50", "100" }) Bucket tenant, @Valid @NotNull @DefaultValue({ "20", "40" }) Bucket key,
+        @Valid @NotNull Bucket tenant, @Valid @NotNull Bucket key,
         @Valid @NotNull @DefaultValue Map<String, Bucket> tenants, @Valid @NotNull @DefaultValue Redis redis) {
 
     public static final String PREFIX = "gateway.rate-limits";
