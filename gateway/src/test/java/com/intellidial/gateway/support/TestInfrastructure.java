@@ -3,6 +3,8 @@ package com.intellidial.gateway.support;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -19,8 +21,20 @@ import org.springframework.test.context.support.TestPropertySourceUtils;
  */
 public class TestInfrastructure implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
-    /** The admin API token of the test gateway. */
-    public static final String ADMIN_TOKEN = "test-admin-token";
+    /** The admin API token of test contexts ({@code X-Admin-Token}). */
+    public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+
+    /** A fresh spill directory per test context, so no test replays another JVM's events. */
+    private static String spillDir() {
+        try {
+            Path dir = Files.createTempDirectory("igw-spill-");
+            dir.toFile().deleteOnExit();
+            return dir.toString();
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
 
     @Override
     public void initialize(ConfigurableApplicationContext context) {
@@ -31,7 +45,13 @@ public class TestInfrastructure implements ApplicationContextInitializer<Configu
         properties.put("gateway.upstreams.vapi.response-timeout", "3s");
         properties.put("gateway.upstreams.twilio.response-timeout", "3s");
         properties.put("gateway.secrets.backend", "local");
+        properties.put("gateway.metering.spill-dir", spillDir());
         properties.put("gateway.admin.token", ADMIN_TOKEN);
+        // Tests send bursts per key; rate-limit tests build their own limiters with small buckets.
+        properties.put("gateway.rate-limits.tenant.replenish-rate", "1000");
+        properties.put("gateway.rate-limits.tenant.burst-capacity", "5000");
+        properties.put("gateway.rate-limits.key.replenish-rate", "1000");
+        properties.put("gateway.rate-limits.key.burst-capacity", "5000");
         properties.put("gateway.secrets.local.entries[platform/vapi].api_key", TestUpstream.PLATFORM_VAPI_KEY);
         properties.put("gateway.secrets.local.entries[platform/twilio].account_sid", TestUpstream.PLATFORM_TWILIO_SID);
         properties.put("gateway.secrets.local.entries[platform/twilio].auth_token", TestUpstream.PLATFORM_TWILIO_TOKEN);
