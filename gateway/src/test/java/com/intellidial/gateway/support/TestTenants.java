@@ -27,14 +27,9 @@ public class TestTenants {
 
     private final @Nullable LocalSecretStore secrets;
 
-    TestTenants(DatabaseClient db, LocalSecretStore secrets) {
+    TestTenants(DatabaseClient db, @Nullable LocalSecretStore secrets) {
         this.db = db;
         this.secrets = secrets;
-    }
-
-    private TestTenants(DatabaseClient db) {
-        this.db = db;
-        this.secrets = null;
     }
 
     /**
@@ -42,7 +37,7 @@ public class TestTenants {
      * database rows and keys are created; the caller writes the upstream secrets to its store.
      */
     public static TestTenants withoutLocalSecrets(DatabaseClient db) {
-        return new TestTenants(db);
+        return new TestTenants(db, null);
     }
 
     /** A dedicated-org tenant with its own Twilio account (byo-twilio). */
