@@ -21,11 +21,13 @@ import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.vault.support.VaultToken;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -106,9 +108,27 @@ class VaultGatewayIntegrationTests {
                 "--gateway.secrets.cache.negative-ttl=200ms",
                 "--gateway.secrets.cache.stale-if-error=" + STALE_IF_ERROR.toMillis() + "ms",
                 "--gateway.admin.token=" + ADMIN_TOKEN));
-        gateway = new SpringApplicationBuilder(GatewayApplication.class).run(args.toArray(String[]::new));
+        gateway = new SpringApplicationBuilder(GatewayApplication.class).initializers(VaultGatewayIntegrationTests::ownNettyResources)
+            .run(args.toArray(String[]::new));
         client = WebClient.create("http://127.0.0.1:" + gateway.getEnvironment().getProperty("local.server.port"));
         tenants = TestTenants.withoutLocalSecrets(gateway.getBean(DatabaseClient.class));
+    }
+
+    /**
+     * Gives this gateway its own Reactor Netty event loops and pool, as Spring's test contexts do:
+     * with the global ones, closing it would shut down the loops the shared simulator and the other
+     * test contexts of this JVM run on.
+     */
+    private static void ownNettyResources(ConfigurableApplicationContext context) {
+        context.getBeanFactory().addBeanPostProcessor(new BeanPostProcessor() {
+            @Override
+            public Object postProcessBeforeInitialization(Object bean, String beanName) {
+                if (bean instanceof ReactorResourceFactory resources) {
+                    resources.setUseGlobalResources(false);
+                }
+                return bean;
+            }
+        });
     }
 
     @AfterParameterizedClassInvocation
