@@ -145,6 +145,26 @@ public final class CachingSecretStore implements SecretStore, SecretWriter {
         this.cache.synchronous().invalidate(path);
     }
 
+    /**
+     * Reads a secret from the store now, replacing the cached one (an upstream answered 401 with it).
+     * Concurrent reloads of one path share a single store read. When the store fails, the cached
+     * secret is kept and answered under the usual stale-if-error rules, rather than dropped: one
+     * rejected request must not turn a Vault outage into a fail-closed gateway.
+     * @param path the secret to reload
+     * @return the secret as the store now has it; empty when it is missing or deleted
+     */
+    public Mono<Secret> reload(SecretPath path) {
+        return Mono.defer(() -> {
+            this.misses.increment();
+            return Mono.fromFuture(this.cache.synchronous().refresh(path), true)
+                .onErrorMap(e -> unavailable(path, e))
+                .flatMap(entry -> {
+                    long now = this.ticker.read();
+                    return entry.isFresh(now, this.ttlNanos) ? entry.secret() : stale(path, entry, now);
+                });
+        });
+    }
+
     /** Forgets every secret. */
     public void invalidateAll() {
         this.cache.synchronous().invalidateAll();
