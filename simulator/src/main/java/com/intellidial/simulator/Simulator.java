@@ -41,7 +41,7 @@ public final class Simulator implements AutoCloseable {
 
     private final Faults faults = new Faults();
 
-    private final VendorApi vapi;
+    private final VapiApi vapi;
 
     private final TwilioApi twilio;
 
@@ -106,6 +106,19 @@ public final class Simulator implements AutoCloseable {
     /** Fault injection for tests. */
     public Faults faults() {
         return this.faults;
+    }
+
+    /**
+     * Accepts another VAPI private key for an org, so tests can rotate keys: add the new key, switch
+     * the client over, then {@link #removeVapiKey remove} the old one.
+     */
+    public void addVapiKey(String apiKey, String orgId) {
+        this.vapi.addKey(apiKey, orgId);
+    }
+
+    /** Revokes a VAPI private key: requests carrying it get VAPI's 401 from now on. */
+    public void removeVapiKey(String apiKey) {
+        this.vapi.removeKey(apiKey);
     }
 
     /** Stops serving and discards pending work; idempotent. */

@@ -1,5 +1,10 @@
 package com.intellidial.gateway.support;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -12,9 +17,24 @@ import org.springframework.test.context.support.TestPropertySourceUtils;
 /**
  * Points a test application context at the real test infrastructure: PostgreSQL from
  * {@link TestDatabase} and the simulator from {@link TestUpstream} as both upstreams, with the
- * local secret store.
+ * local secret store, on a fixed free port that is also the public webhook base URL.
  */
 public class TestInfrastructure implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+    /** The admin API token of test contexts ({@code X-Admin-Token}). */
+    public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+
+    /** A fresh spill directory per test context, so no test replays another JVM's events. */
+    private static String spillDir() {
+        try {
+            Path dir = Files.createTempDirectory("igw-spill-");
+            dir.toFile().deleteOnExit();
+            return dir.toString();
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
 
     @Override
     public void initialize(ConfigurableApplicationContext context) {
@@ -25,6 +45,13 @@ public class TestInfrastructure implements ApplicationContextInitializer<Configu
         properties.put("gateway.upstreams.vapi.response-timeout", "3s");
         properties.put("gateway.upstreams.twilio.response-timeout", "3s");
         properties.put("gateway.secrets.backend", "local");
+        properties.put("gateway.metering.spill-dir", spillDir());
+        properties.put("gateway.admin.token", ADMIN_TOKEN);
+        // Tests send bursts per key; rate-limit tests build their own limiters with small buckets.
+        properties.put("gateway.rate-limits.tenant.replenish-rate", "1000");
+        properties.put("gateway.rate-limits.tenant.burst-capacity", "5000");
+        properties.put("gateway.rate-limits.key.replenish-rate", "1000");
+        properties.put("gateway.rate-limits.key.burst-capacity", "5000");
         properties.put("gateway.secrets.local.entries[platform/vapi].api_key", TestUpstream.PLATFORM_VAPI_KEY);
         properties.put("gateway.secrets.local.entries[platform/twilio].account_sid", TestUpstream.PLATFORM_TWILIO_SID);
         properties.put("gateway.secrets.local.entries[platform/twilio].auth_token", TestUpstream.PLATFORM_TWILIO_TOKEN);
@@ -36,6 +63,20 @@ public class TestInfrastructure implements ApplicationContextInitializer<Configu
         if (inlined != null) {
             properties.keySet().removeIf(inlined::containsProperty);
         }
+        // Twilio signs webhooks over the public URL and the simulator calls it back, so the gateway
+        // needs a port known before it starts (the random port is only known after).
+        int port = freePort();
+        properties.put("server.port", String.valueOf(port));
+        properties.put("gateway.webhooks.public-base-url", "http://localhost:" + port);
         context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("testInfrastructure", properties));
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("no free port for the gateway", ex);
+        }
     }
 }

@@ -3,6 +3,7 @@ package com.intellidial.simulator.vapi;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.intellidial.simulator.RecordedRequest;
 import com.intellidial.simulator.http.Params;
@@ -53,7 +54,7 @@ public final class VapiApi implements VendorApi {
 
     /** Serves the orgs of these keys (API key to org id). */
     public VapiApi(Map<String, String> orgByKey, Clock clock) {
-        this.orgByKey = Map.copyOf(orgByKey);
+        this.orgByKey = new ConcurrentHashMap<>(orgByKey);
         this.resources = new VapiResources(clock);
         FAMILIES.forEach(this::addRoutes);
         new VapiKnowledgeBaseFiles(this.resources).register(this.router);
@@ -101,6 +102,16 @@ public final class VapiApi implements VendorApi {
         catch (VapiException ex) {
             return ex.toReply();
         }
+    }
+
+    /** Accepts {@code apiKey} for {@code orgId} from now on, as a key created in the VAPI dashboard. */
+    public void addKey(String apiKey, String orgId) {
+        this.orgByKey.put(apiKey, orgId);
+    }
+
+    /** Rejects {@code apiKey} from now on (401), as a key deleted in the VAPI dashboard. */
+    public void removeKey(String apiKey) {
+        this.orgByKey.remove(apiKey);
     }
 
     @Override
