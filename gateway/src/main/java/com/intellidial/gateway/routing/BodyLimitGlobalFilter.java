@@ -21,12 +21,12 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Caps the size of proxied request bodies ({@code multipart/form-data} uploads with a declared
- * length have their own, larger cap). A declared {@code Content-Length} over the cap is
+ * Caps the size of proxied request bodies. A declared {@code Content-Length} over the cap is
  * refused at once and bodies within it stream through untouched. A body of unknown length
  * (chunked) is read into memory up to the cap before anything is forwarded, so the 413 decision
  * never races an upstream that already answered; the upstream then gets a plain
- * {@code Content-Length} request.
+ * {@code Content-Length} request. {@code multipart/form-data} uploads have their own, larger cap
+ * and are never held in memory: a chunked upload is counted as it streams.
  */
 @Component
 class BodyLimitGlobalFilter implements GlobalFilter, Ordered {
@@ -53,7 +53,7 @@ class BodyLimitGlobalFilter implements GlobalFilter, Ordered {
         ServerHttpRequest request = exchange.getRequest();
         HttpHeaders headers = request.getHeaders();
         long declared = headers.getContentLength();
-        // File uploads may be larger, but only with a declared length: they stream, never buffered here.
+        // File uploads have their own, larger cap and always stream: never buffered here.
         MediaType type = headers.getContentType();
         boolean upload = type != null && MediaType.MULTIPART_FORM_DATA.isCompatibleWith(type);
         if (declared > (upload ? this.maxMultipartBytes : this.maxBytes)) {
@@ -61,6 +61,14 @@ class BodyLimitGlobalFilter implements GlobalFilter, Ordered {
         }
         if (declared >= 0 || !headers.containsHeader(HttpHeaders.TRANSFER_ENCODING)) {
             return chain.filter(exchange);
+        }
+        if (upload) {
+            return chain.filter(exchange.mutate().request(new ServerHttpRequestDecorator(request) {
+                @Override
+                public Flux<DataBuffer> getBody() {
+                    return counted(super.getBody(), BodyLimitGlobalFilter.this.maxMultipartBytes);
+                }
+            }).build());
         }
         return readBounded(request.getBody()).flatMap(buffers -> {
             long length = buffers.stream().mapToLong(DataBuffer::readableByteCount).sum();
@@ -76,6 +84,25 @@ class BodyLimitGlobalFilter implements GlobalFilter, Ordered {
                 }
             };
             return chain.filter(exchange.mutate().request(buffered).build());
+        });
+    }
+
+    /**
+     * The body as it streams, failing with a 413 as soon as it passes the cap. The upstream may
+     * already have part of it; an upload cut short is simply rejected there too.
+     */
+    private static Flux<DataBuffer> counted(Flux<DataBuffer> body, long limit) {
+        return Flux.defer(() -> {
+            long[] total = { 0 };
+            return body.handle((DataBuffer buffer, reactor.core.publisher.SynchronousSink<DataBuffer> sink) -> {
+                total[0] += buffer.readableByteCount();
+                if (total[0] > limit) {
+                    DataBufferUtils.release(buffer);
+                    sink.error(tooLarge(limit));
+                    return;
+                }
+                sink.next(buffer);
+            });
         });
     }
 

@@ -12,6 +12,7 @@ import com.intellidial.gateway.isolation.VapiClient.Reply;
 import com.intellidial.gateway.support.GatewayIntegrationTest;
 import com.intellidial.gateway.support.TestTenants;
 import com.intellidial.gateway.support.TestTenants.TestTenant;
+import com.intellidial.gateway.support.TestUpstream;
 import com.intellidial.gateway.tenant.TelephonyMode;
 import com.intellidial.gateway.tenant.VapiMode;
 import net.jqwik.api.Arbitraries;
@@ -62,6 +63,8 @@ class VapiIsolationPropertyIntegrationTests {
         ApplicationContext context = new TestContextManager(VapiIsolationPropertyIntegrationTests.class).getTestContext()
             .getApplicationContext();
         vapi = new VapiClient(context.getBean(WebTestClient.class));
+        // Faults another class left armed on the shared simulator would fail legitimate operations here.
+        TestUpstream.simulator().faults().clear();
         TestTenants factory = context.getBean(TestTenants.class);
         tenants = new ArrayList<>();
         for (int i = 0; i < TENANTS; i++) {

@@ -50,7 +50,7 @@ class BudgetIntegrationTests {
             .flatMap(i -> web.post().uri("/vapi/call")
                 .header(HttpHeaders.AUTHORIZATION, "Bearer " + tenant.apiKey())
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("assistantId", "a-" + i))
+                .bodyValue(Map.of("name", "call-" + i))
                 .exchangeToMono(response -> response.bodyToMono(String.class)
                     .defaultIfEmpty("")
                     .map(body -> new Reply(response.statusCode().value(),
@@ -115,7 +115,7 @@ class BudgetIntegrationTests {
         return web.post().uri("/vapi/call")
             .header(HttpHeaders.AUTHORIZATION, "Bearer " + tenant.apiKey())
             .contentType(MediaType.APPLICATION_JSON)
-            .bodyValue(Map.of("assistantId", "a"))
+            .bodyValue(Map.of("name", "call"))
             .exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().value()))
             .block(Duration.ofSeconds(10));
     }
