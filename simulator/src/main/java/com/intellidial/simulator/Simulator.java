@@ -53,8 +53,7 @@ public final class Simulator implements AutoCloseable {
      * The simulator's own event loops: Reactor Netty's global ones are disposed whenever a Spring
      * context in the same JVM closes, which would silently take a shared test simulator down with it.
      */
-    private final LoopResources loops = LoopResources.create("simulator",
-            Math.max(2, Runtime.getRuntime().availableProcessors()), true);
+    private final LoopResources loops = LoopResources.create("simulator", LoopResources.DEFAULT_IO_WORKER_COUNT, true);
 
     private Simulator(SimulatorConfig config) {
         Clock clock = Clock.systemUTC();
