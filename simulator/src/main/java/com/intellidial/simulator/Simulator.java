@@ -40,7 +40,7 @@ public final class Simulator implements AutoCloseable {
 
     private final Faults faults = new Faults();
 
-    private final VendorApi vapi;
+    private final VapiApi vapi;
 
     private final TwilioApi twilio;
 
@@ -50,7 +50,7 @@ public final class Simulator implements AutoCloseable {
 
     private Simulator(SimulatorConfig config) {
         Clock clock = Clock.systemUTC();
-        this.vapi = new VapiApi(config.vapiKeys(), clock);
+        this.vapi = new VapiApi(config, clock);
         this.twilio = new TwilioApi(config, clock);
     }
 
@@ -105,6 +105,7 @@ public final class Simulator implements AutoCloseable {
     public void close() {
         if (this.closed.compareAndSet(false, true)) {
             this.twilio.close();
+            this.vapi.close();
             this.servers.forEach(DisposableServer::disposeNow);
         }
     }
