@@ -102,7 +102,7 @@ public record CatalogEntry(String id, HttpMethod method, String path, Access acc
             if (segment == null || (name != null && !CatalogMatcher.isValidId(segment))) {
                 throw new IllegalArgumentException("no valid value for path variable '" + name + "' of " + this.id);
             }
-            expanded.append('/').append(segment);
+            expanded.append('/').append(segment).append(template.suffixAt(i));
         }
         return expanded.toString();
     }

@@ -72,7 +72,8 @@ public final class CatalogMatcher {
         for (int i = 0; i < terminal.variableNames.length; i++) {
             String name = terminal.variableNames[i];
             if (name != null) {
-                variables.put(name, segments.get(i));
+                String segment = segments.get(i);
+                variables.put(name, segment.substring(0, segment.length() - terminal.suffixes[i].length()));
             }
         }
         return Optional.of(new CatalogMatch(terminal.entry, variables));
@@ -127,12 +128,19 @@ public final class CatalogMatcher {
         return decoded.toString();
     }
 
-    /** The entry a complete path leads to, with the variable name (or null) per segment. */
-    private record Terminal(CatalogEntry entry, @Nullable String[] variableNames) {
+    /**
+     * The entry a complete path leads to, with the variable name (or null) and the variable's literal
+     * suffix per segment.
+     */
+    private record Terminal(CatalogEntry entry, @Nullable String[] variableNames, String[] suffixes) {
     }
 
-    /** A compiled trie node: literal children first, then at most one variable child. */
-    private record Node(Map<String, Node> literals, @Nullable Node variable, @Nullable Terminal terminal) {
+    /**
+     * A compiled trie node: literal children first, then variable children keyed by the literal
+     * suffix that follows the variable in its segment ({@code ""} for a whole-segment variable). A
+     * suffix starts with {@code .}, which no ID contains, so at most one variable child can match.
+     */
+    private record Node(Map<String, Node> literals, Map<String, Node> variables, @Nullable Terminal terminal) {
 
         @Nullable Terminal find(List<String> segments, int index) {
             if (index == segments.size()) {
@@ -146,8 +154,11 @@ public final class CatalogMatcher {
                     return found;
                 }
             }
-            if (this.variable != null && isValidId(segment)) {
-                return this.variable.find(segments, index + 1);
+            for (Map.Entry<String, Node> variable : this.variables.entrySet()) {
+                String suffix = variable.getKey();
+                if (segment.endsWith(suffix) && isValidId(segment.substring(0, segment.length() - suffix.length()))) {
+                    return variable.getValue().find(segments, index + 1);
+                }
             }
             return null;
         }
@@ -157,21 +168,20 @@ public final class CatalogMatcher {
 
         private final Map<String, NodeBuilder> literals = new LinkedHashMap<>();
 
-        private @Nullable NodeBuilder variable;
+        private final Map<String, NodeBuilder> variables = new LinkedHashMap<>();
 
         private @Nullable Terminal terminal;
 
         void add(CatalogEntry entry) {
             PathTemplate template = PathTemplate.parse(entry.path());
             String[] names = new String[template.size()];
+            String[] suffixes = new String[template.size()];
             NodeBuilder node = this;
             for (int i = 0; i < template.size(); i++) {
                 names[i] = template.variableAt(i);
+                suffixes[i] = template.suffixAt(i);
                 if (names[i] != null) {
-                    if (node.variable == null) {
-                        node.variable = new NodeBuilder();
-                    }
-                    node = node.variable;
+                    node = node.variables.computeIfAbsent(suffixes[i], (suffix) -> new NodeBuilder());
                 }
                 else {
                     node = node.literals.computeIfAbsent(template.segments().get(i), (literal) -> new NodeBuilder());
@@ -181,14 +191,15 @@ public final class CatalogMatcher {
                 throw new IllegalArgumentException(entry.method() + " " + entry.path() + " is declared by both "
                         + node.terminal.entry.id() + " and " + entry.id());
             }
-            node.terminal = new Terminal(entry, names);
+            node.terminal = new Terminal(entry, names, suffixes);
         }
 
         Node build() {
-            Map<String, Node> compiled = new HashMap<>();
-            this.literals.forEach((literal, child) -> compiled.put(literal, child.build()));
-            return new Node(Map.copyOf(compiled), (this.variable != null) ? this.variable.build() : null,
-                    this.terminal);
+            Map<String, Node> literals = new HashMap<>();
+            this.literals.forEach((literal, child) -> literals.put(literal, child.build()));
+            Map<String, Node> variables = new HashMap<>();
+            this.variables.forEach((suffix, child) -> variables.put(suffix, child.build()));
+            return new Node(Map.copyOf(literals), Map.copyOf(variables), this.terminal);
         }
     }
 }

@@ -7,24 +7,29 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A parsed OpenAPI path template such as {@code /v2/knowledge-base/{id}/file/{fileId}}: literal
- * segments and named variables, each variable standing for exactly one whole segment.
+ * segments and named variables, each variable standing for one whole segment, optionally followed
+ * by a literal suffix (Twilio's {@code /Calls/{Sid}.json}).
  *
  * @param segments one element per path segment; a variable is held as its name, see
  * {@link #variableAt(int)}
  * @param variables whether the segment at the same index is a variable
+ * @param suffixes the literal that follows a variable in its segment ({@code ""} for none and for
+ * literal segments)
  */
-record PathTemplate(List<String> segments, List<Boolean> variables) {
+record PathTemplate(List<String> segments, List<Boolean> variables, List<String> suffixes) {
 
     PathTemplate {
         segments = List.copyOf(segments);
         variables = List.copyOf(variables);
+        suffixes = List.copyOf(suffixes);
     }
 
     /**
      * Parses a template.
      * @throws IllegalArgumentException unless it is {@code /} followed by non-empty segments made
-     * of {@code [A-Za-z0-9._-]} literals (not {@code .} or {@code ..}) or whole-segment
-     * {@code {name}} variables, with no repeated variable name
+     * of {@code [A-Za-z0-9._-]} literals (not {@code .} or {@code ..}) or {@code {name}} variables,
+     * each optionally followed by a {@code .}-led literal suffix ({@code {Sid}.json}), with no
+     * repeated variable name
      */
     static PathTemplate parse(String template) {
         if (!template.startsWith("/") || template.length() < 2) {
@@ -32,24 +37,30 @@ record PathTemplate(List<String> segments, List<Boolean> variables) {
         }
         List<String> segments = new ArrayList<>();
         List<Boolean> variables = new ArrayList<>();
+        List<String> suffixes = new ArrayList<>();
         for (String part : template.substring(1).split("/", -1)) {
-            if (part.length() > 2 && part.startsWith("{") && part.endsWith("}")) {
-                String name = part.substring(1, part.length() - 1);
-                if (!isVariableName(name) || new PathTemplate(segments, variables).variableNames().contains(name)) {
+            int close = part.indexOf('}');
+            if (part.length() > 2 && part.startsWith("{") && close > 1) {
+                String name = part.substring(1, close);
+                String suffix = part.substring(close + 1);
+                boolean repeated = new PathTemplate(segments, variables, suffixes).variableNames().contains(name);
+                if (!isVariableName(name) || repeated || !(suffix.isEmpty() || isSuffix(suffix))) {
                     throw new IllegalArgumentException("path '" + template + "': bad or repeated variable '" + part + "'");
                 }
                 segments.add(name);
                 variables.add(true);
+                suffixes.add(suffix);
             }
             else if (isLiteral(part)) {
                 segments.add(part);
                 variables.add(false);
+                suffixes.add("");
             }
             else {
                 throw new IllegalArgumentException("path '" + template + "': bad segment '" + part + "'");
             }
         }
-        return new PathTemplate(segments, variables);
+        return new PathTemplate(segments, variables, suffixes);
     }
 
     int size() {
@@ -59,6 +70,11 @@ record PathTemplate(List<String> segments, List<Boolean> variables) {
     /** The variable name at {@code index}, or {@code null} for a literal segment. */
     @Nullable String variableAt(int index) {
         return this.variables.get(index) ? this.segments.get(index) : null;
+    }
+
+    /** The literal after the variable at {@code index} ({@code ""} when none or for a literal segment). */
+    String suffixAt(int index) {
+        return this.suffixes.get(index);
     }
 
     /** The variable names in path order. */
@@ -77,7 +93,7 @@ record PathTemplate(List<String> segments, List<Boolean> variables) {
     String shape() {
         StringBuilder shape = new StringBuilder();
         for (int i = 0; i < size(); i++) {
-            shape.append('/').append(this.variables.get(i) ? "{}" : this.segments.get(i));
+            shape.append('/').append(this.variables.get(i) ? "{}" + this.suffixes.get(i) : this.segments.get(i));
         }
         return shape.toString();
     }
@@ -93,6 +109,10 @@ record PathTemplate(List<String> segments, List<Boolean> variables) {
             }
         }
         return true;
+    }
+
+    private static boolean isSuffix(String suffix) {
+        return suffix.length() > 1 && suffix.charAt(0) == '.' && isLiteral(suffix) && !suffix.equals("..");
     }
 
     private static boolean isLiteral(String part) {

@@ -9,15 +9,23 @@ import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import org.springframework.http.HttpHeaders;
+
+import com.intellidial.gateway.web.GatewayHeaders;
+
 /**
  * Signs webhooks the gateway relays to a tenant, and verifies such signatures: lowercase hex
  * HMAC-SHA256, keyed with the tenant's signing secret, over the ASCII decimal timestamp (seconds
  * since the epoch), a {@code .}, and the raw body bytes. Sent as
- * {@code X-Intellidial-Signature: v1=<hex>} with {@code X-Intellidial-Timestamp: <seconds>}.
+ * {@code X-Intellidial-Signature: v1=<hex>} with {@code X-Intellidial-Timestamp: <seconds>}, so the
+ * tenant can verify the origin and refuse replays. Used for relayed VAPI and Twilio webhooks alike.
  */
 public final class RelaySigner {
 
     private static final String ALGORITHM = "HmacSHA256";
+
+    /** The scheme version prefixed to the signature header value. */
+    private static final String VERSION = "v1=";
 
     private RelaySigner() {
     }
@@ -34,6 +42,19 @@ public final class RelaySigner {
     }
 
     /**
+     * Sets both relay headers: {@code X-Intellidial-Timestamp} and {@code X-Intellidial-Signature: v1=<hex>}.
+     * @param headers the outgoing request's headers
+     * @param signingSecret the tenant's {@code signing_secret}
+     * @param timestampSeconds seconds since the epoch, now
+     * @param body the exact body bytes sent
+     */
+    public static void sign(HttpHeaders headers, String signingSecret, long timestampSeconds, byte[] body) {
+        headers.set(GatewayHeaders.INTELLIDIAL_TIMESTAMP, Long.toString(timestampSeconds));
+        headers.set(GatewayHeaders.INTELLIDIAL_SIGNATURE,
+                VERSION + sign(signingSecret.getBytes(StandardCharsets.UTF_8), timestampSeconds, body));
+    }
+
+    /**
      * Whether {@code signatureHex} is the signature of this message; compares in constant time.
      * @param secret the tenant's signing secret
      * @param timestampSeconds the timestamp the signature claims
@@ -42,7 +63,7 @@ public final class RelaySigner {
      * @return true only for the exact signature
      */
     public static boolean verify(byte[] secret, long timestampSeconds, byte[] body, String signatureHex) {
-        String hex = signatureHex.startsWith("v1=") ? signatureHex.substring(3) : signatureHex;
+        String hex = signatureHex.startsWith(VERSION) ? signatureHex.substring(VERSION.length()) : signatureHex;
         byte[] presented;
         try {
             presented = HexFormat.of().parseHex(hex);

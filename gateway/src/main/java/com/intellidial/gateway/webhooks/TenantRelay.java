@@ -1,7 +1,6 @@
 package com.intellidial.gateway.webhooks;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
@@ -146,9 +145,8 @@ class TenantRelay {
 
     private Mono<Target> target(String tenantId, VapiServerMessage message) {
         Mono<URI> url = this.urls.urlFor(tenantId, message.assistantId(), message.phoneNumberId());
-        Mono<byte[]> secret = this.secrets.read(SecretPath.tenantWebhook(tenantId))
-            .mapNotNull(found -> found.field("signing_secret"))
-            .map(value -> value.getBytes(StandardCharsets.UTF_8));
+        Mono<String> secret = this.secrets.read(SecretPath.tenantWebhook(tenantId))
+            .mapNotNull(found -> found.field("signing_secret"));
         return Mono.zip(url, secret, Target::new).switchIfEmpty(Mono.fromRunnable(() -> {
             this.dropped.increment();
             log.debug("Not relaying a {} to tenant {}: no webhook URL or signing secret", message.type(), tenantId);
@@ -167,10 +165,7 @@ class TenantRelay {
 
     private void sign(HttpHeaders headers, Target target, VapiServerMessage message,
             String requestId) {
-        long timestamp = this.clock.instant().getEpochSecond();
-        headers.set(GatewayHeaders.INTELLIDIAL_TIMESTAMP, Long.toString(timestamp));
-        headers.set(GatewayHeaders.INTELLIDIAL_SIGNATURE,
-                "v1=" + RelaySigner.sign(target.secret(), timestamp, message.body()));
+        RelaySigner.sign(headers, target.secret(), this.clock.instant().getEpochSecond(), message.body());
         headers.set(GatewayHeaders.REQUEST_ID, requestId);
     }
 
@@ -193,7 +188,7 @@ class TenantRelay {
     }
 
     /** The tenant's URL and signing secret for one message. */
-    private record Target(URI url, byte[] secret) {
+    private record Target(URI url, String secret) {
 
         @Override
         public String toString() {

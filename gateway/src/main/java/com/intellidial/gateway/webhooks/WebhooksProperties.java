@@ -1,5 +1,6 @@
 package com.intellidial.gateway.webhooks;
 
+import java.net.URI;
 import java.time.Duration;
 
 import jakarta.validation.Valid;
@@ -13,15 +14,24 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Webhooks in from VAPI and out to tenants ({@code gateway.webhooks.*}).
+ * Webhooks in from VAPI and Twilio and out to tenants ({@code gateway.webhooks.*}).
+ * @param publicBaseUrl the gateway's URL as upstreams reach it (scheme, host, port): the base of the
+ * webhook URLs the gateway gives VAPI and Twilio, and of the URL Twilio signs
  * @param vapi how VAPI's server messages are authenticated and answered
- * @param relay how messages are relayed to the tenant's own URL
+ * @param relay how VAPI server messages are relayed to the tenant's own URL
  */
 @ConfigurationProperties(WebhooksProperties.PREFIX)
 @Validated
-public record WebhooksProperties(@Valid @NotNull @DefaultValue Vapi vapi, @Valid @NotNull @DefaultValue Relay relay) {
+public record WebhooksProperties(@NotNull @DefaultValue("http://localhost:8080") URI publicBaseUrl,
+        @Valid @NotNull @DefaultValue Vapi vapi, @Valid @NotNull @DefaultValue Relay relay) {
 
     public static final String PREFIX = "gateway.webhooks";
+
+    /** The public URL of {@code path} (which starts with {@code /}). */
+    public String url(String path) {
+        String base = this.publicBaseUrl.toString();
+        return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path;
+    }
 
     /**
      * VAPI's side of {@code POST /webhooks/vapi/{tenantId}}. The expected credential itself lives in

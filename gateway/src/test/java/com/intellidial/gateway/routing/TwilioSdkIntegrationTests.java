@@ -5,13 +5,10 @@ import java.util.List;
 
 import com.intellidial.gateway.support.GatewayIntegrationTest;
 import com.intellidial.gateway.support.TestTenants;
+import com.intellidial.gateway.support.TwilioClients;
 import com.intellidial.gateway.support.TestTenants.TestTenant;
 import com.twilio.base.ResourceSet;
 import com.twilio.exception.ApiException;
-import com.twilio.http.HttpClient;
-import com.twilio.http.NetworkHttpClient;
-import com.twilio.http.Request;
-import com.twilio.http.Response;
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Call;
 import com.twilio.type.PhoneNumber;
@@ -28,9 +25,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 @GatewayIntegrationTest
 class TwilioSdkIntegrationTests {
-
-    /** What a tenant puts where twilio-java wants an Account SID; the gateway replaces it. */
-    private static final String ANY_SID = "AC00000000000000000000000000000000";
 
     @Autowired
     TestTenants tenants;
@@ -61,32 +55,6 @@ class TwilioSdkIntegrationTests {
     }
 
     private TwilioRestClient clientFor(String gatewayKey) {
-        HttpClient http = new GatewayHttpClient(new NetworkHttpClient(), "http://localhost:" + this.port + "/twilio");
-        return new TwilioRestClient.Builder(ANY_SID, gatewayKey).httpClient(http).build();
-    }
-
-    /** Sends twilio-java's requests to the gateway instead of Twilio (twilio-java has no base-URL setting). */
-    static final class GatewayHttpClient extends HttpClient {
-
-        private final HttpClient delegate;
-
-        private final String base;
-
-        GatewayHttpClient(HttpClient delegate, String base) {
-            this.delegate = delegate;
-            this.base = base;
-        }
-
-        @Override
-        public Response makeRequest(Request request) {
-            Request rewritten = new Request(request.getMethod(), this.base + request.constructURL().getPath());
-            request.getQueryParams().forEach((key, values) -> values.forEach(value -> rewritten.addQueryParam(key, value)));
-            request.getPostParams().forEach((key, values) -> values.forEach(value -> rewritten.addPostParam(key, value)));
-            request.getHeaderParams().forEach((key, values) -> values.forEach(value -> rewritten.addHeaderParam(key, value)));
-            if (request.getUsername() != null) {
-                rewritten.setAuth(request.getUsername(), request.getPassword());
-            }
-            return this.delegate.makeRequest(rewritten);
-        }
+        return TwilioClients.viaGateway(this.port, gatewayKey);
     }
 }

@@ -1,5 +1,8 @@
 package com.intellidial.gateway.support;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -12,9 +15,18 @@ import org.springframework.test.context.support.TestPropertySourceUtils;
 /**
  * Points a test application context at the real test infrastructure: PostgreSQL from
  * {@link TestDatabase} and the simulator from {@link TestUpstream} as both upstreams, with the
- * local secret store.
+ * local secret store, on a fixed free port that is also the public webhook base URL.
  */
 public class TestInfrastructure implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("no free port for the gateway", ex);
+        }
+    }
 
     @Override
     public void initialize(ConfigurableApplicationContext context) {
@@ -36,6 +48,11 @@ public class TestInfrastructure implements ApplicationContextInitializer<Configu
         if (inlined != null) {
             properties.keySet().removeIf(inlined::containsProperty);
         }
+        // Twilio signs webhooks over the public URL and the simulator calls it back, so the gateway
+        // needs a port known before it starts (the random port is only known after).
+        int port = freePort();
+        properties.put("server.port", String.valueOf(port));
+        properties.put("gateway.webhooks.public-base-url", "http://localhost:" + port);
         context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("testInfrastructure", properties));
     }
 }
