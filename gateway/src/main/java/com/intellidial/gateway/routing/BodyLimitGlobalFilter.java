@@ -12,6 +12,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.stereotype.Component;
@@ -20,7 +21,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Caps the size of proxied request bodies. A declared {@code Content-Length} over the cap is
+ * Caps the size of proxied request bodies ({@code multipart/form-data} uploads with a declared
+ * length have their own, larger cap). A declared {@code Content-Length} over the cap is
  * refused at once and bodies within it stream through untouched. A body of unknown length
  * (chunked) is read into memory up to the cap before anything is forwarded, so the 413 decision
  * never races an upstream that already answered; the upstream then gets a plain
@@ -34,8 +36,11 @@ class BodyLimitGlobalFilter implements GlobalFilter, Ordered {
 
     private final long maxBytes;
 
+    private final long maxMultipartBytes;
+
     BodyLimitGlobalFilter(LimitsProperties properties) {
         this.maxBytes = properties.maxBodySize().toBytes();
+        this.maxMultipartBytes = properties.maxMultipartSize().toBytes();
     }
 
     @Override
@@ -48,8 +53,11 @@ class BodyLimitGlobalFilter implements GlobalFilter, Ordered {
         ServerHttpRequest request = exchange.getRequest();
         HttpHeaders headers = request.getHeaders();
         long declared = headers.getContentLength();
-        if (declared > this.maxBytes) {
-            return Mono.error(tooLarge());
+        // File uploads may be larger, but only with a declared length: they stream, never buffered here.
+        MediaType type = headers.getContentType();
+        boolean upload = type != null && MediaType.MULTIPART_FORM_DATA.isCompatibleWith(type);
+        if (declared > (upload ? this.maxMultipartBytes : this.maxBytes)) {
+            return Mono.error(tooLarge(upload ? this.maxMultipartBytes : this.maxBytes));
         }
         if (declared >= 0 || !headers.containsHeader(HttpHeaders.TRANSFER_ENCODING)) {
             return chain.filter(exchange);
@@ -86,12 +94,12 @@ class BodyLimitGlobalFilter implements GlobalFilter, Ordered {
                 kept.forEach(DataBufferUtils::release);
                 kept.clear();
                 if (total[0] > this.maxBytes + DRAIN_BYTES) {
-                    sink.error(tooLarge());
+                    sink.error(tooLarge(this.maxBytes));
                 }
             })
                 .then(Mono.fromCallable(() -> {
                     if (total[0] > this.maxBytes) {
-                        throw tooLarge();
+                        throw tooLarge(this.maxBytes);
                     }
                     return kept;
                 }))
@@ -100,8 +108,8 @@ class BodyLimitGlobalFilter implements GlobalFilter, Ordered {
         });
     }
 
-    private GatewayException tooLarge() {
+    private static GatewayException tooLarge(long limit) {
         return new GatewayException(ProblemType.PAYLOAD_TOO_LARGE,
-                "The request body exceeds the limit of " + this.maxBytes + " bytes");
+                "The request body exceeds the limit of " + limit + " bytes");
     }
 }

@@ -9,10 +9,12 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Request size limits ({@code gateway.limits.*}).
  * @param maxBodySize the largest request body proxied to an upstream; larger bodies get 413
+ * @param maxMultipartSize the largest {@code multipart/form-data} body (file uploads), which streams through
  */
 @ConfigurationProperties(LimitsProperties.PREFIX)
 @Validated
-public record LimitsProperties(@NotNull @DefaultValue("1MB") DataSize maxBodySize) {
+public record LimitsProperties(@NotNull @DefaultValue("1MB") DataSize maxBodySize,
+        @NotNull @DefaultValue("25MB") DataSize maxMultipartSize) {
 
     public static final String PREFIX = "gateway.limits";
 }

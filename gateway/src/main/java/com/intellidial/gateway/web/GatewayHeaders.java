@@ -18,6 +18,12 @@ public final class GatewayHeaders {
     /** Twilio's webhook signature. */
     public static final String TWILIO_SIGNATURE = "X-Twilio-Signature";
 
+    /**
+     * A tenant-chosen name for the resource a request creates or updates ({@code default} makes it
+     * the tenant's default); consumed by the gateway, never forwarded.
+     */
+    public static final String RESOURCE_ALIAS = "X-Gateway-Alias";
+
     /** Admin API token. */
     public static final String ADMIN_TOKEN = "X-Admin-Token";
 

@@ -11,12 +11,14 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.Assert;
 import org.springframework.validation.annotation.Validated;
 
 /**
  * Webhooks in from VAPI and Twilio and out to tenants ({@code gateway.webhooks.*}).
- * @param publicBaseUrl the gateway's URL as upstreams reach it (scheme, host, port): the base of the
- * webhook URLs the gateway gives VAPI and Twilio, and of the URL Twilio signs
+ * @param publicBaseUrl the gateway's URL as upstreams reach it (scheme, host, port): webhook URLs in
+ * tenant request bodies are rewritten to {@code <publicBaseUrl>/webhooks/<upstream>/<tenantId>}, and
+ * Twilio signs the URL it calls
  * @param vapi how VAPI's server messages are authenticated and answered
  * @param relay how VAPI server messages are relayed to the tenant's own URL
  */
@@ -26,6 +28,17 @@ public record WebhooksProperties(@NotNull @DefaultValue("http://localhost:8080")
         @Valid @NotNull @DefaultValue Vapi vapi, @Valid @NotNull @DefaultValue Relay relay) {
 
     public static final String PREFIX = "gateway.webhooks";
+
+    public WebhooksProperties {
+        Assert.isTrue("http".equals(publicBaseUrl.getScheme()) || "https".equals(publicBaseUrl.getScheme()),
+                () -> "gateway.webhooks.public-base-url must be http or https: " + publicBaseUrl);
+        Assert.hasText(publicBaseUrl.getHost(), () -> "gateway.webhooks.public-base-url needs a host: " + publicBaseUrl);
+    }
+
+    /** The URL VAPI or Twilio calls for one tenant's webhooks, e.g. {@code https://gw.example/webhooks/vapi/acme}. */
+    public String tenantUrl(String upstream, String tenantId) {
+        return url("/webhooks/" + upstream + "/" + tenantId);
+    }
 
     /** The public URL of {@code path} (which starts with {@code /}). */
     public String url(String path) {

@@ -61,16 +61,23 @@ class CredentialInjectionIntegrationTests {
     }
 
     @Test
-    void neverAttachesASharedOrgKeyWithoutIsolation() {
+    void attachesTheSharedOrgKeyOnlyToRequestsIsolationVetted() {
         TestTenant shared = this.tenants.create("shared", VapiMode.SHARED_ORG, TelephonyMode.VAPI_NUMBER);
-        String requestId = "test-" + UUID.randomUUID();
+        String vetted = "test-" + UUID.randomUUID();
         this.client.get().uri("/vapi/assistant")
             .header(HttpHeaders.AUTHORIZATION, "Bearer " + shared.apiKey())
-            .header("X-Request-Id", requestId)
+            .header("X-Request-Id", vetted)
             .exchange()
-            .expectStatus().isEqualTo(503)
+            .expectStatus().isOk();
+        assertThat(TestUpstream.received(vetted).header("Authorization")).isEqualTo("Bearer " + TestUpstream.PLATFORM_VAPI_KEY);
+        String unvetted = "test-" + UUID.randomUUID();
+        this.client.get().uri("/vapi/org")
+            .header(HttpHeaders.AUTHORIZATION, "Bearer " + shared.apiKey())
+            .header("X-Request-Id", unvetted)
+            .exchange()
+            .expectStatus().isNotFound()
             .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
-        assertThat(TestUpstream.anyReceived(requestId)).isFalse();
+        assertThat(TestUpstream.anyReceived(unvetted)).isFalse();
     }
 
     @Test

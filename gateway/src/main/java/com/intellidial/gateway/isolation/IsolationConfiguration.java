@@ -1,0 +1,33 @@
+package com.intellidial.gateway.isolation;
+
+import com.intellidial.gateway.catalog.EndpointCatalog;
+import com.intellidial.gateway.cluster.ClusterEvents;
+import com.intellidial.gateway.routing.LimitsProperties;
+import com.intellidial.gateway.webhooks.WebhooksProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.r2dbc.core.DatabaseClient;
+
+/** The ownership store, the webhook targets and the VAPI isolator. */
+@Configuration(proxyBeanMethods = false)
+class IsolationConfiguration {
+
+    @Bean
+    CachingOwnershipStore ownershipStore(DatabaseClient db, ClusterEvents events, IsolationProperties properties,
+            MeterRegistry meters) {
+        return new CachingOwnershipStore(db, events, properties, meters);
+    }
+
+    @Bean
+    R2dbcWebhookTargets webhookTargets(DatabaseClient db) {
+        return new R2dbcWebhookTargets(db);
+    }
+
+    @Bean
+    VapiIsolator vapiIsolator(CachingOwnershipStore store, R2dbcWebhookTargets targets, WebhooksProperties webhooks,
+            IsolationProperties properties, LimitsProperties limits) {
+        return new VapiIsolator(EndpointCatalog.forUpstream(VapiIsolator.UPSTREAM), store, targets, webhooks, properties,
+                limits.maxBodySize().toBytes());
+    }
+}

@@ -1,0 +1,248 @@
+package com.intellidial.gateway.isolation;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import com.intellidial.gateway.catalog.BodyShape;
+import com.intellidial.gateway.catalog.CatalogEntry;
+import com.intellidial.gateway.catalog.FieldPath;
+import com.intellidial.gateway.web.GatewayException;
+import com.intellidial.gateway.web.ProblemType;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.node.StringNode;
+
+/**
+ * Walks a JSON request body by the rules of its catalog entry: the entry's own rules on the root,
+ * then its body shape, then the named shape of every embedded object, recursively. On the way it
+ * fills defaults, strips {@code orgId}, rejects forbidden fields, replaces webhook URLs with the
+ * tenant's gateway URL, and collects every resource reference, each with a setter, so the caller
+ * can resolve them all (asynchronously) and write the upstream ids back. Every path a tenant could
+ * put an id in is named by the catalog; a value of the wrong JSON type on such a path is a 400,
+ * never skipped.
+ */
+final class RequestBodyWalker {
+
+    /** The field the platform's org id travels in; a tenant never chooses the org. */
+    static final String ORG_ID = "orgId";
+
+    private final Function<String, BodyShape> shapes;
+
+    /** @param shapes the catalog's named shapes ({@code EndpointCatalog::shape}) */
+    RequestBodyWalker(Function<String, BodyShape> shapes) {
+        this.shapes = shapes;
+    }
+
+    /**
+     * Walks (and partly rewrites) {@code body} in place.
+     * @param entry the matched catalog entry
+     * @param body the parsed request body
+     * @param gatewayWebhookUrl the tenant's gateway webhook URL every webhook URL is replaced with
+     * @return the references to resolve and the webhook URLs replaced
+     * @throws GatewayException 400 for a forbidden field or a value of the wrong type on a catalog path
+     */
+    Walk walk(CatalogEntry entry, ObjectNode body, String gatewayWebhookUrl) {
+        Walk walk = new Walk(new ArrayList<>(), new ArrayList<>());
+        Set<String> defaulted = applyDefaults(entry, body);
+        Context context = new Context(walk, gatewayWebhookUrl, defaulted);
+        apply(body, entry.body(), "", context);
+        if (entry.bodyShape() != null) {
+            apply(body, shape(entry.bodyShape()), "", context);
+        }
+        return walk;
+    }
+
+    private Set<String> applyDefaults(CatalogEntry entry, ObjectNode body) {
+        Set<String> defaulted = new HashSet<>();
+        for (CatalogEntry.FieldDefault fieldDefault : entry.defaults()) {
+            if (present(body, fieldDefault.field())
+                    || fieldDefault.unlessPresent().stream().anyMatch(other -> present(body, other))) {
+                continue;
+            }
+            ObjectNode holder = body;
+            List<FieldPath.Segment> segments = fieldDefault.field().segments();
+            for (int i = 0; i < segments.size() - 1; i++) {
+                JsonNode child = holder.get(segments.get(i).name());
+                holder = (child instanceof ObjectNode object) ? object : holder.putObject(segments.get(i).name());
+            }
+            holder.put(segments.get(segments.size() - 1).name(), fieldDefault.alias());
+            defaulted.add(fieldDefault.field().toString());
+        }
+        return defaulted;
+    }
+
+    /** Whether the (non-array) path holds a non-null value. */
+    private static boolean present(ObjectNode body, FieldPath path) {
+        JsonNode node = body;
+        for (FieldPath.Segment segment : path.segments()) {
+            node = (node instanceof ObjectNode object) ? object.get(segment.name()) : null;
+            if (node == null || node.isNull()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void apply(ObjectNode object, BodyShape shape, String prefix, Context context) {
+        object.remove(ORG_ID);
+        for (FieldPath field : shape.forbiddenFields()) {
+            visit(object, field.segments(), 0, prefix, (leaf) -> {
+                throw problem(leaf.path(), "Field '" + leaf.path() + "' cannot be set through the gateway");
+            }, true);
+        }
+        shape.refs().forEach((field, type) -> visit(object, field.segments(), 0, prefix, (leaf) -> {
+            if (leaf.value() == null || leaf.value().isNull()) {
+                return;
+            }
+            if (!leaf.value().isString()) {
+                throw problem(leaf.path(), "Field '" + leaf.path() + "' must be a " + type + " id (a string)");
+            }
+            boolean fallback = prefix.isEmpty() && context.defaulted().contains(field.toString());
+            context.walk().references().add(new Reference(leaf.path(), type, leaf.value().stringValue(), fallback,
+                    leaf.setter()));
+        }, false));
+        for (FieldPath field : shape.webhookUrls()) {
+            visit(object, field.segments(), 0, prefix, (leaf) -> {
+                if (leaf.value() == null || leaf.value().isNull()) {
+                    return;
+                }
+                if (!leaf.value().isString()) {
+                    throw problem(leaf.path(), "Field '" + leaf.path() + "' must be a URL (a string)");
+                }
+                String url = leaf.value().stringValue();
+                if (!url.equals(context.gatewayWebhookUrl())) {
+                    context.walk().webhookUrls().add(new ReplacedUrl(leaf.path(), url));
+                    leaf.setter().accept(context.gatewayWebhookUrl());
+                }
+            }, false);
+        }
+        shape.embeds().forEach((field, shapeName) -> visit(object, field.segments(), 0, prefix, (leaf) -> {
+            if (leaf.value() == null || leaf.value().isNull()) {
+                return;
+            }
+            if (!(leaf.value() instanceof ObjectNode embedded)) {
+                throw problem(leaf.path(), "Field '" + leaf.path() + "' must be an object");
+            }
+            apply(embedded, shape(shapeName), leaf.path() + ".", context);
+        }, false));
+    }
+
+    /**
+     * Visits every leaf a field path reaches. Missing or null intermediate values end the path;
+     * values of the wrong type (a string where the path steps into an object, an object where it
+     * expects an array) are a 400.
+     * @param presence whether to visit a leaf only because its key is present (forbidden fields)
+     */
+    private static void visit(ObjectNode object, List<FieldPath.Segment> segments, int index, String prefix,
+            Consumer<Leaf> visitor, boolean presence) {
+        FieldPath.Segment segment = segments.get(index);
+        String name = segment.name();
+        String path = prefix + name;
+        JsonNode child = object.get(name);
+        boolean last = index == segments.size() - 1;
+        if (child == null || (child.isNull() && !(presence && last))) {
+            return;
+        }
+        if (presence && last) {
+            visitor.accept(new Leaf(path, child, (value) -> setOrRemove(object, name, value)));
+            return;
+        }
+        if (segment.array()) {
+            if (!(child instanceof ArrayNode array)) {
+                throw problem(path, "Field '" + path + "' must be an array");
+            }
+            for (int i = 0; i < array.size(); i++) {
+                String elementPath = path + "[" + i + "]";
+                JsonNode element = array.get(i);
+                if (last) {
+                    int position = i;
+                    visitor.accept(new Leaf(elementPath, element, (value) -> array.set(position, StringNode.valueOf(value))));
+                }
+                else if (element instanceof ObjectNode elementObject) {
+                    visit(elementObject, segments, index + 1, elementPath + ".", visitor, presence);
+                }
+                else if (!element.isNull()) {
+                    throw problem(elementPath, "Field '" + elementPath + "' must be an object");
+                }
+            }
+            return;
+        }
+        if (last) {
+            visitor.accept(new Leaf(path, child, (value) -> setOrRemove(object, name, value)));
+        }
+        else if (child instanceof ObjectNode childObject) {
+            visit(childObject, segments, index + 1, path + ".", visitor, presence);
+        }
+        else {
+            throw problem(path, "Field '" + path + "' must be an object");
+        }
+    }
+
+    private static void setOrRemove(ObjectNode object, String name, @Nullable String value) {
+        if (value == null) {
+            object.remove(name);
+        }
+        else {
+            object.put(name, value);
+        }
+    }
+
+    private BodyShape shape(String name) {
+        BodyShape shape = this.shapes.apply(name);
+        if (shape == null) {
+            throw new IllegalStateException("the catalog names an unknown shape '" + name + "'");
+        }
+        return shape;
+    }
+
+    private static GatewayException problem(String field, String detail) {
+        return new GatewayException(ProblemType.MALFORMED_REQUEST, detail).withExtension("field", field);
+    }
+
+    /**
+     * What a walk found.
+     * @param references every resource id the body references, in document order
+     * @param webhookUrls every webhook URL replaced, with the tenant's original
+     */
+    record Walk(List<Reference> references, List<ReplacedUrl> webhookUrls) {
+
+        /** The replaced URLs as field to original URL. */
+        Map<String, String> originalUrls() {
+            Map<String, String> urls = new java.util.LinkedHashMap<>();
+            this.webhookUrls.forEach(url -> urls.put(url.field(), url.url()));
+            return urls;
+        }
+    }
+
+    /**
+     * A resource id in the body.
+     * @param field where, e.g. {@code model.toolIds[2]}
+     * @param type the resource type it must belong to
+     * @param value the id or alias the tenant wrote (or the default alias the gateway filled in)
+     * @param fallback whether the gateway filled it in as a default, so an unknown alias removes it instead of failing
+     * @param replace writes the resolved upstream id (or {@code null} to remove the field) back into the body
+     */
+    record Reference(String field, String type, String value, boolean fallback, Consumer<@Nullable String> replace) {
+    }
+
+    /**
+     * A webhook URL the gateway replaced.
+     * @param field where, e.g. {@code server.url}
+     * @param url the tenant's own URL
+     */
+    record ReplacedUrl(String field, String url) {
+    }
+
+    private record Leaf(String path, @Nullable JsonNode value, Consumer<@Nullable String> setter) {
+    }
+
+    private record Context(Walk walk, String gatewayWebhookUrl, Set<String> defaulted) {
+    }
+}
