@@ -3,6 +3,7 @@ package com.intellidial.gateway.tenant;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -10,6 +11,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.intellidial.gateway.web.GatewayException;
 import com.intellidial.gateway.web.ProblemType;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -44,6 +46,29 @@ public class ApiKeyResolver {
                 .map(Optional::of)
                 .defaultIfEmpty(Optional.empty())
                 .toFuture());
+    }
+
+    /**
+     * Authenticates a request by the gateway key its headers carry (see {@link PresentedKeys}).
+     * @return the context, or an {@code UNAUTHENTICATED} error when no key, a malformed carrier or
+     * conflicting keys were sent; otherwise as {@link #resolve(String)}
+     */
+    public Mono<TenantContext> authenticate(HttpHeaders headers) {
+        Set<String> presented;
+        try {
+            presented = PresentedKeys.from(headers);
+        }
+        catch (IllegalArgumentException ex) {
+            return Mono.error(unauthenticated("The Authorization header is malformed"));
+        }
+        if (presented.isEmpty()) {
+            return Mono.error(unauthenticated(
+                    "An API key is required: send Authorization: Bearer <key>, Basic auth with the key as password, or X-Api-Key"));
+        }
+        if (presented.size() > 1) {
+            return Mono.error(unauthenticated("Conflicting API keys were sent; send exactly one"));
+        }
+        return resolve(presented.iterator().next());
     }
 
     /**

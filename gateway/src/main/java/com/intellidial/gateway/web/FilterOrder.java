@@ -46,6 +46,13 @@ public final class FilterOrder {
      */
     public static final int CREDENTIAL_INJECTION = RouteToRequestUrlFilter.ROUTE_TO_URL_FILTER_ORDER + 10;
 
+    /**
+     * Global filter: times the upstream exchange, just before SCG's routing filters
+     * ({@code NettyRoutingFilter} at {@link Ordered#LOWEST_PRECEDENCE}, {@code WebsocketRoutingFilter}
+     * one above it).
+     */
+    public static final int UPSTREAM_TIMING = Ordered.LOWEST_PRECEDENCE - 2;
+
     private FilterOrder() {
     }
 }

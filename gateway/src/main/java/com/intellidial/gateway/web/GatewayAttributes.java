@@ -23,6 +23,16 @@ public final class GatewayAttributes {
     /** Nanos timestamp when the request was forwarded upstream ({@link Long}). */
     public static final String UPSTREAM_STARTED = qualify("upstreamStarted");
 
+    /** Nanos from forwarding until the upstream's response headers arrived ({@link Long}). */
+    public static final String UPSTREAM_LATENCY = qualify("upstreamLatency");
+
+    /**
+     * The upstream ids of the resources a successful create request made ({@code List<String>}),
+     * set by isolation's response scoping once it read the created ids from the response body;
+     * metering and budgets read it to count created calls.
+     */
+    public static final String CREATED_RESOURCES = qualify("createdResources");
+
     private GatewayAttributes() {
     }
 

@@ -146,9 +146,10 @@ class TwilioWebhookController {
                         return;
                     }
                     if (TERMINAL.contains(callback.status)) {
-                        this.usage.record(new TwilioCallUsage(callback.callSid + ":" + callback.sequence, tenantId,
-                                occurredAt(callback.form.getFirst("Timestamp")), callback.callSid, callback.status,
-                                duration(callback.form.getFirst("CallDuration"))));
+                        String accountSid = callback.form.getFirst("AccountSid");
+                        this.usage.record(new TwilioCallUsage(callback.callSid, (accountSid != null) ? accountSid : "",
+                                tenantId, callback.status, duration(callback.form.getFirst("CallDuration")), null,
+                                callback.sequence, occurredAt(callback.form.getFirst("Timestamp"))));
                     }
                     if (!target.isEmpty()) {
                         this.relay.relayForm(tenantId, target, relayBody(callback));

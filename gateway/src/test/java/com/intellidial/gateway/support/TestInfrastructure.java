@@ -3,6 +3,8 @@ package com.intellidial.gateway.support;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -15,7 +17,8 @@ import org.springframework.test.context.support.TestPropertySourceUtils;
 /**
  * Points a test application context at the real test infrastructure: PostgreSQL from
  * {@link TestDatabase} and the simulator from {@link TestUpstream} as both upstreams, with the
- * local secret store, on a fixed free port that is also the public webhook base URL.
+ * local secret store and a fresh metering spill directory, on a fixed free port that is also the
+ * public webhook base URL.
  */
 public class TestInfrastructure implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
@@ -28,6 +31,18 @@ public class TestInfrastructure implements ApplicationContextInitializer<Configu
         }
     }
 
+    /** A fresh spill directory per test context, so no test replays another JVM's events. */
+    private static String spillDir() {
+        try {
+            Path dir = Files.createTempDirectory("igw-spill-");
+            dir.toFile().deleteOnExit();
+            return dir.toString();
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
     @Override
     public void initialize(ConfigurableApplicationContext context) {
         Map<String, Object> properties = new HashMap<>(TestDatabase.get().properties());
@@ -37,6 +52,7 @@ public class TestInfrastructure implements ApplicationContextInitializer<Configu
         properties.put("gateway.upstreams.vapi.response-timeout", "3s");
         properties.put("gateway.upstreams.twilio.response-timeout", "3s");
         properties.put("gateway.secrets.backend", "local");
+        properties.put("gateway.metering.spill-dir", spillDir());
         properties.put("gateway.secrets.local.entries[platform/vapi].api_key", TestUpstream.PLATFORM_VAPI_KEY);
         properties.put("gateway.secrets.local.entries[platform/twilio].account_sid", TestUpstream.PLATFORM_TWILIO_SID);
         properties.put("gateway.secrets.local.entries[platform/twilio].auth_token", TestUpstream.PLATFORM_TWILIO_TOKEN);

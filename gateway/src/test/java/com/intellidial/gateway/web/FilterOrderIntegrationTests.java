@@ -28,10 +28,10 @@ class FilterOrderIntegrationTests {
             .sorted(Comparator.comparingInt(FilterOrderIntegrationTests::order))
             .toList();
         List<String> names = ours.stream().map(filter -> filter.getClass().getSimpleName()).toList();
-        assertThat(names).containsSubsequence("AuthenticationGlobalFilter", "BodyLimitGlobalFilter",
-                "CredentialInjectionGlobalFilter");
+        assertThat(names).containsSubsequence("AuthenticationGlobalFilter", "MeteringGlobalFilter",
+                "BodyLimitGlobalFilter", "CredentialInjectionGlobalFilter", "UpstreamTimingGlobalFilter");
         assertThat(names.get(0)).isEqualTo("AuthenticationGlobalFilter");
-        assertThat(names.get(names.size() - 1)).isEqualTo("CredentialInjectionGlobalFilter");
+        assertThat(names.get(names.size() - 1)).isEqualTo("UpstreamTimingGlobalFilter");
     }
 
     @Test
@@ -47,7 +47,8 @@ class FilterOrderIntegrationTests {
     @Test
     void orderConstantsFollowTheDesign() {
         assertThat(List.of(FilterOrder.AUTHENTICATION, FilterOrder.METERING, FilterOrder.RATE_LIMIT, FilterOrder.QUOTA,
-                FilterOrder.BODY_LIMIT, FilterOrder.ISOLATION, FilterOrder.CREDENTIAL_INJECTION)).isSorted();
+                FilterOrder.BODY_LIMIT, FilterOrder.ISOLATION, FilterOrder.CREDENTIAL_INJECTION,
+                FilterOrder.UPSTREAM_TIMING)).isSorted();
         assertThat(FilterOrder.REQUEST_ID).isLessThan(FilterOrder.AUTHENTICATION);
     }
 

@@ -1,0 +1,41 @@
+package com.intellidial.gateway.metering;
+
+import java.time.Clock;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.r2dbc.core.DatabaseClient;
+
+/** The ledger (the application's {@link UsageSink}) and request metering. */
+@Configuration(proxyBeanMethods = false)
+class MeteringConfiguration {
+
+    @Bean
+    Ledger ledger(DatabaseClient database, MeteringProperties properties, MeterRegistry registry) {
+        return new Ledger(new LedgerWriter(database), properties, registry);
+    }
+
+    @Bean
+    static TenantTags tenantTags(MeteringProperties properties) {
+        return new TenantTags(properties.tenantTags().max());
+    }
+
+    @Bean
+    @ConditionalOnBooleanProperty(name = MeteringProperties.PREFIX + ".enabled", matchIfMissing = true)
+    MeteringHttpHandlerDecorator meteringHttpHandlerDecorator(UsageSink sink, MeterRegistry registry) {
+        return new MeteringHttpHandlerDecorator(sink, registry, Clock.systemUTC());
+    }
+
+    @Bean
+    @ConditionalOnBooleanProperty(name = MeteringProperties.PREFIX + ".enabled", matchIfMissing = true)
+    MeteringGlobalFilter meteringGlobalFilter() {
+        return new MeteringGlobalFilter();
+    }
+
+    @Bean
+    UpstreamTimingGlobalFilter upstreamTimingGlobalFilter() {
+        return new UpstreamTimingGlobalFilter();
+    }
+}
