@@ -10,6 +10,7 @@ import com.intellidial.gateway.support.TestUpstream;
 import com.intellidial.gateway.tenant.TelephonyMode;
 import com.intellidial.gateway.tenant.VapiMode;
 import com.intellidial.gateway.web.GatewayHeaders;
+import com.intellidial.gateway.webhooks.WebhooksProperties;
 import com.intellidial.gateway.isolation.VapiClient.Reply;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,9 @@ class VapiIsolationIntegrationTests {
 
     @Autowired
     WebhookTargets webhookTargets;
+
+    @Autowired
+    WebhooksProperties webhooks;
 
     VapiClient vapi;
 
@@ -226,7 +230,7 @@ class VapiIsolationIntegrationTests {
                 "{\"server\":{\"url\":\"https://acme.example/vapi\"},\"voice\":{\"provider\":\"custom-voice\","
                         + "\"server\":{\"url\":\"https://acme.example/voice\"}}}");
         assertThat(created.status()).isEqualTo(201);
-        String gatewayUrl = "http://localhost:8080/webhooks/vapi/" + acme.id();
+        String gatewayUrl = this.webhooks.tenantUrl("vapi", acme.id());
         JsonNode upstream = created.upstreamJson();
         assertThat(upstream.get("server").get("url").stringValue()).isEqualTo(gatewayUrl);
         assertThat(upstream.get("voice").get("server").get("url").stringValue()).isEqualTo(gatewayUrl);
