@@ -23,6 +23,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.resources.LoopResources;
 
 /**
  * A running VAPI + Twilio simulator on one port: VAPI at the root ({@code /assistant}), Twilio under
@@ -45,6 +46,12 @@ public final class Simulator implements AutoCloseable {
     private final TwilioApi twilio;
 
     private final List<DisposableServer> servers = new ArrayList<>();
+
+    /**
+     * The simulator's own event loops: a Spring context in the same JVM that closes disposes Reactor Netty's global
+     * resources, which must not take a simulator shared by other tests down with it.
+     */
+    private final LoopResources loops = LoopResources.create("simulator");
 
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -77,7 +84,7 @@ public final class Simulator implements AutoCloseable {
     }
 
     private DisposableServer server(String host, int port) {
-        return HttpServer.create().host(host).port(port).handle(this::serve).bindNow();
+        return HttpServer.create().runOn(this.loops).host(host).port(port).handle(this::serve).bindNow();
     }
 
     /** The bound port. */
@@ -107,6 +114,7 @@ public final class Simulator implements AutoCloseable {
             this.twilio.close();
             this.vapi.close();
             this.servers.forEach(DisposableServer::disposeNow);
+            this.loops.disposeLater().block(Duration.ofSeconds(5));
         }
     }
 
