@@ -8,11 +8,13 @@ import java.util.Map;
 import com.intellidial.simulator.Simulator;
 import com.intellidial.simulator.SimulatorConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.CommandLinePropertySource;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.MutablePropertySources;
+import org.springframework.http.client.ReactorResourceFactory;
 
 /**
  * The local run (README's first command, {@code spring-boot:test-run}): an embedded PostgreSQL, the
@@ -66,6 +68,17 @@ public final class LocalGatewayApplication {
                 sources.addFirst(localRun);
             }
         });
+        // Own Reactor Netty resources, as @SpringBootTest contexts have: closing the local run (tests do) must not
+        // dispose the JVM-global event loops that other application contexts in the same JVM still use.
+        application.addInitializers(context -> context.getBeanFactory().addBeanPostProcessor(new BeanPostProcessor() {
+            @Override
+            public Object postProcessBeforeInitialization(Object bean, String beanName) {
+                if (bean instanceof ReactorResourceFactory resources) {
+                    resources.setUseGlobalResources(false);
+                }
+                return bean;
+            }
+        }));
         ConfigurableApplicationContext context = application.run(args);
         return new Running(context, simulator, postgres);
     }
