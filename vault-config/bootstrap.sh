@@ -11,9 +11,9 @@
 #   OUT_DIR                   where role-id and secret-id are written (/vault/approle)
 #   OUT_OWNER                 optional uid[:gid] to chown them to (the gateway's user)
 #   ROLE_NAME                 AppRole role name (gateway)
-#   TOKEN_POLICIES            policies on the role's tokens (gateway); add
-#                             gateway-admin only if this gateway's admin API writes
-#                             tenant credentials to Vault
+#   TOKEN_POLICIES            policies on the role's tokens (gateway,gateway-admin):
+#                             the admin API and provisioning write tenant Twilio
+#                             credentials; drop gateway-admin on read-only instances
 #   TOKEN_TTL, TOKEN_MAX_TTL  token lifetime (20m, 1h): short, the gateway renews
 #                             and logs in again with its secret-id
 #   SECRET_ID_TTL             secret-id lifetime (24h; 0 = no expiry). The gateway
@@ -34,7 +34,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 OUT_DIR=${OUT_DIR:-/vault/approle}
 OUT_OWNER=${OUT_OWNER:-}
 ROLE_NAME=${ROLE_NAME:-gateway}
-TOKEN_POLICIES=${TOKEN_POLICIES:-gateway}
+TOKEN_POLICIES=${TOKEN_POLICIES:-gateway,gateway-admin}
 TOKEN_TTL=${TOKEN_TTL:-20m}
 TOKEN_MAX_TTL=${TOKEN_MAX_TTL:-1h}
 SECRET_ID_TTL=${SECRET_ID_TTL:-24h}

@@ -2,6 +2,12 @@ package com.intellidial.gateway;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -18,7 +24,8 @@ import org.springframework.http.client.ReactorResourceFactory;
 
 /**
  * The local run (README's first command, {@code spring-boot:test-run}): an embedded PostgreSQL, the
- * simulator as VAPI and Twilio on port 8089, the local secret store and two demo tenants, then the
+ * simulator as VAPI and Twilio on port 8089 (each demo tenant's Twilio account seeded with a phone
+ * number of its own), the local secret store and two demo tenants, then the
  * gateway on port 8080. Needs nothing but Java 17: no Docker, no database server.
  */
 public final class LocalGatewayApplication {
@@ -48,6 +55,8 @@ public final class LocalGatewayApplication {
             .twilioAccount("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "sim-twilio-acme-token")
             .twilioAccount("ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", "sim-twilio-globex-token")
             .build());
+        seedNumber(simulator, "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "sim-twilio-acme-token", "415");
+        seedNumber(simulator, "ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", "sim-twilio-globex-token", "212");
         Map<String, Object> defaults = new HashMap<>();
         defaults.put("gateway.database.host", "localhost");
         defaults.put("gateway.database.port", postgres.getPort());
@@ -58,6 +67,18 @@ public final class LocalGatewayApplication {
         SpringApplication application = new SpringApplication(GatewayApplication.class);
         application.setAdditionalProfiles("local");
         // Above application.yml, below command-line arguments.
+        // Own event loops instead of Reactor Netty's JVM-global ones, which closing the context would
+        // dispose: the test suite runs this stack beside other gateways and the shared simulator.
+        application.addInitializers(context -> context.getBeanFactory().addBeanPostProcessor(new BeanPostProcessor() {
+
+            @Override
+            public Object postProcessBeforeInitialization(Object bean, String beanName) {
+                if (bean instanceof ReactorResourceFactory factory) {
+                    factory.setUseGlobalResources(false);
+                }
+                return bean;
+            }
+        }));
         application.addInitializers(context -> {
             MutablePropertySources sources = context.getEnvironment().getPropertySources();
             MapPropertySource localRun = new MapPropertySource("localRun", defaults);
@@ -68,17 +89,6 @@ public final class LocalGatewayApplication {
                 sources.addFirst(localRun);
             }
         });
-        // Own Reactor Netty resources, as @SpringBootTest contexts have: closing the local run (tests do) must not
-        // dispose the JVM-global event loops that other application contexts in the same JVM still use.
-        application.addInitializers(context -> context.getBeanFactory().addBeanPostProcessor(new BeanPostProcessor() {
-            @Override
-            public Object postProcessBeforeInitialization(Object bean, String beanName) {
-                if (bean instanceof ReactorResourceFactory resources) {
-                    resources.setUseGlobalResources(false);
-                }
-                return bean;
-            }
-        }));
         ConfigurableApplicationContext context = application.run(args);
         return new Running(context, simulator, postgres);
     }
@@ -101,6 +111,33 @@ public final class LocalGatewayApplication {
             catch (IOException ex) {
                 // stopping anyway
             }
+        }
+    }
+
+    /** Buys a number into a demo tenant's own Twilio account, unless it already has one. */
+    private static void seedNumber(Simulator simulator, String accountSid, String token, String areaCode)
+            throws IOException {
+        String numbers = simulator.baseUrl() + "/2010-04-01/Accounts/" + accountSid + "/IncomingPhoneNumbers.json";
+        String basic = "Basic " + Base64.getEncoder().encodeToString((accountSid + ":" + token).getBytes(StandardCharsets.UTF_8));
+        HttpClient http = HttpClient.newHttpClient();
+        try {
+            HttpResponse<String> owned = http.send(HttpRequest.newBuilder(URI.create(numbers)).header("Authorization", basic).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (owned.body().contains("\"phone_number\"")) {
+                return;
+            }
+            HttpResponse<String> bought = http.send(HttpRequest.newBuilder(URI.create(numbers))
+                .header("Authorization", basic)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("AreaCode=" + areaCode + "&FriendlyName=demo"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+            if (bought.statusCode() != 201) {
+                throw new IOException("could not seed a number for " + accountSid + ": " + bought.body());
+            }
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while seeding numbers", ex);
         }
     }
 
@@ -129,6 +166,7 @@ public final class LocalGatewayApplication {
                    curl -X POST -H 'Authorization: Bearer %3$s' -H 'Content-Type: application/json' \\
                         -d '{"name":"Front desk"}' %1$s/vapi/assistant
                    curl -u 'any:%4$s' %1$s/twilio/2010-04-01/Accounts/ACany/Calls.json
+                   curl -u 'any:%3$s' %1$s/twilio/2010-04-01/Accounts/ACany/IncomingPhoneNumbers.json
                    curl -i %1$s/vapi/assistant                      # 401 problem+json
                    curl %1$s/actuator/health
                  Stop with Ctrl-C.

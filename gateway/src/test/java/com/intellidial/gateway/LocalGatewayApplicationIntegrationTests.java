@@ -58,6 +58,24 @@ class LocalGatewayApplicationIntegrationTests {
     }
 
     @Test
+    void eachDemoTenantHasAPhoneNumberOfItsOwn() throws Exception {
+        String acme = numbers(LocalGatewayApplication.ACME_KEY);
+        String globex = numbers(LocalGatewayApplication.GLOBEX_KEY);
+        assertThat(acme).contains("\"phone_number\": \"+1415").contains("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+            .doesNotContain("ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+        assertThat(globex).contains("\"phone_number\": \"+1212").contains("ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")
+            .doesNotContain("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    }
+
+    private static String numbers(String key) throws Exception {
+        String basic = java.util.Base64.getEncoder().encodeToString(("any:" + key).getBytes());
+        HttpResponse<String> list = send(HttpRequest.newBuilder(uri("/twilio/2010-04-01/Accounts/ACany/IncomingPhoneNumbers.json"))
+            .header("Authorization", "Basic " + basic));
+        assertThat(list.statusCode()).isEqualTo(200);
+        return list.body().replace("\":\"", "\": \"");
+    }
+
+    @Test
     void healthIsUp() throws Exception {
         HttpResponse<String> health = send(HttpRequest.newBuilder(uri("/actuator/health")));
         assertThat(health.statusCode()).isEqualTo(200);

@@ -107,6 +107,19 @@ public final class Simulator implements AutoCloseable {
         return this.faults;
     }
 
+    /**
+     * Accepts another VAPI private key for an org, so tests can rotate keys: add the new key, switch
+     * the client over, then {@link #removeVapiKey remove} the old one.
+     */
+    public void addVapiKey(String apiKey, String orgId) {
+        this.vapi.addKey(apiKey, orgId);
+    }
+
+    /** Revokes a VAPI private key: requests carrying it get VAPI's 401 from now on. */
+    public void removeVapiKey(String apiKey) {
+        this.vapi.removeKey(apiKey);
+    }
+
     /** Stops serving and discards pending work; idempotent. */
     @Override
     public void close() {

@@ -91,6 +91,20 @@ class VapiSimulatorTests {
     }
 
     @Test
+    void rotatesKeysAtRunTime() {
+        String id = body(this.orgA.json("POST", "/assistant", "{\"name\":\"a\"}")).get("id").asString();
+
+        this.simulator.addVapiKey("key-a-new", "org-a");
+        TestClient rotated = TestClient.vapi(this.simulator, "key-a-new");
+        assertThat(rotated.get("/assistant/" + id).statusCode()).isEqualTo(200);
+        assertThat(this.orgA.get("/assistant/" + id).statusCode()).as("old key still valid in the overlap").isEqualTo(200);
+
+        this.simulator.removeVapiKey("key-a");
+        assertThat(this.orgA.get("/assistant/" + id).statusCode()).isEqualTo(401);
+        assertThat(rotated.get("/assistant/" + id).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void keepsEachOrgsResourcesToItselfAndSharesThemBetweenKeysOfOneOrg() {
         String id = body(this.orgA.json("POST", "/assistant", "{\"name\":\"a\"}")).get("id").asString();
 

@@ -15,6 +15,7 @@ import reactor.core.publisher.Mono;
 import com.intellidial.gateway.credentials.CredentialRefresher;
 import com.intellidial.gateway.credentials.SecretPath;
 import com.intellidial.gateway.tenant.Tenant;
+import com.intellidial.gateway.tenant.TenantRepository;
 import com.intellidial.gateway.web.GatewayException;
 import com.intellidial.gateway.web.GatewayHeaders;
 import com.intellidial.gateway.web.ProblemType;
@@ -34,9 +35,12 @@ class CredentialRefreshController {
 
     private final CredentialRefresher refresher;
 
-    CredentialRefreshController(AdminTokenVerifier admin, CredentialRefresher refresher) {
+    private final TenantRepository tenants;
+
+    CredentialRefreshController(AdminTokenVerifier admin, CredentialRefresher refresher, TenantRepository tenants) {
         this.admin = admin;
         this.refresher = refresher;
+        this.tenants = tenants;
     }
 
     @PostMapping("/admin/v1/tenants/{tenantId}/credentials/{upstream}/refresh")
@@ -50,11 +54,18 @@ class CredentialRefreshController {
                 throw new GatewayException(ProblemType.NOT_FOUND, "Unknown upstream; expected vapi, twilio or webhook.");
             }
             if (!Tenant.ID_PATTERN.matcher(tenantId).matches()) {
-                throw new GatewayException(ProblemType.NOT_FOUND, "No such tenant.");
+                throw noSuchTenant();
             }
-            return pathOf.apply(tenantId);
+            return pathOf;
         })
+            .flatMap(pathOf -> this.tenants.findTenant(tenantId)
+                .switchIfEmpty(Mono.error(CredentialRefreshController::noSuchTenant))
+                .map(tenant -> pathOf.apply(tenant.id())))
             .flatMap(path -> this.refresher.refresh(path)
                 .thenReturn(Map.of("tenantId", tenantId, "upstream", upstream, "status", "evicted")));
+    }
+
+    private static GatewayException noSuchTenant() {
+        return new GatewayException(ProblemType.NOT_FOUND, "No such tenant.");
     }
 }

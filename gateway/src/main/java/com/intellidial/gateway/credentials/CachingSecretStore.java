@@ -1,6 +1,7 @@
 package com.intellidial.gateway.credentials;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -36,7 +37,7 @@ import com.intellidial.gateway.web.ProblemType;
  * {@code negative-ttl} while nothing good is cached); the request path itself logs at DEBUG only.</li>
  * </ul>
  */
-public final class CachingSecretStore implements SecretStore {
+public final class CachingSecretStore implements SecretStore, SecretWriter {
 
     private static final Logger log = LoggerFactory.getLogger(CachingSecretStore.class);
 
@@ -126,9 +127,42 @@ public final class CachingSecretStore implements SecretStore {
         });
     }
 
+    /**
+     * Writes through to the backend and forgets the cached version here; other instances learn of
+     * it through {@link CredentialRefresher#refresh(SecretPath)}.
+     * @throws UnsupportedOperationException (as an error) when the backend cannot write
+     */
+    @Override
+    public Mono<Long> write(SecretPath path, Map<String, String> fields) {
+        if (!(this.delegate instanceof SecretWriter writer)) {
+            return Mono.error(new UnsupportedOperationException(this.delegate + " cannot write secrets"));
+        }
+        return writer.write(path, fields).doOnSuccess((version) -> invalidate(path));
+    }
+
     /** Forgets one secret, so the next read goes to the store (rotation, upstream 401). */
     public void invalidate(SecretPath path) {
         this.cache.synchronous().invalidate(path);
+    }
+
+    /**
+     * Reads a secret from the store now, replacing the cached one (an upstream answered 401 with it).
+     * Concurrent reloads of one path share a single store read. When the store fails, the cached
+     * secret is kept and answered under the usual stale-if-error rules, rather than dropped: one
+     * rejected request must not turn a Vault outage into a fail-closed gateway.
+     * @param path the secret to reload
+     * @return the secret as the store now has it; empty when it is missing or deleted
+     */
+    public Mono<Secret> reload(SecretPath path) {
+        return Mono.defer(() -> {
+            this.misses.increment();
+            return Mono.fromFuture(this.cache.synchronous().refresh(path), true)
+                .onErrorMap(e -> unavailable(path, e))
+                .flatMap(entry -> {
+                    long now = this.ticker.read();
+                    return entry.isFresh(now, this.ttlNanos) ? entry.secret() : stale(path, entry, now);
+                });
+        });
     }
 
     /** Forgets every secret. */

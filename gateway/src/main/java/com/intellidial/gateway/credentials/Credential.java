@@ -2,6 +2,7 @@ package com.intellidial.gateway.credentials;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
@@ -54,6 +55,11 @@ public final class Credential {
     /** The secret store version this credential was read from. */
     public long version() {
         return this.version;
+    }
+
+    /** Whether {@code other} would send exactly the same secret and scope (ignoring the version). */
+    boolean sameSecretAs(Credential other) {
+        return this.authorization.equals(other.authorization) && Objects.equals(this.accountSid, other.accountSid);
     }
 
     @Override

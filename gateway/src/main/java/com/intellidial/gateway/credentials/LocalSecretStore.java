@@ -10,7 +10,7 @@ import reactor.core.publisher.Mono;
  * local run and tests. Secrets can be replaced at run time with {@link #put}, which bumps the
  * version, to exercise rotation without Vault. Not for production: the values sit in config.
  */
-public class LocalSecretStore implements SecretStore {
+public class LocalSecretStore implements SecretStore, SecretWriter {
 
     private final Map<SecretPath, Secret> secrets = new ConcurrentHashMap<>();
 
@@ -23,9 +23,16 @@ public class LocalSecretStore implements SecretStore {
         return Mono.justOrEmpty(this.secrets.get(path));
     }
 
-    /** Writes a new version of a secret. */
-    public void put(SecretPath path, Map<String, String> fields) {
-        this.secrets.compute(path, (key, current) -> new Secret(path, fields, (current != null) ? current.version() + 1 : 1));
+    /** Writes a new version of a secret and answers its version. */
+    public long put(SecretPath path, Map<String, String> fields) {
+        return this.secrets
+            .compute(path, (key, current) -> new Secret(path, fields, (current != null) ? current.version() + 1 : 1))
+            .version();
+    }
+
+    @Override
+    public Mono<Long> write(SecretPath path, Map<String, String> fields) {
+        return Mono.fromSupplier(() -> put(path, fields));
     }
 
     /** Deletes a secret. */

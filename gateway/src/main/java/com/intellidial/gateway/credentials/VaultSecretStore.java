@@ -26,7 +26,7 @@ import com.intellidial.gateway.credentials.SecretStoreException.Reason;
  * reactive Spring Vault client. Missing keys and deleted or destroyed versions are empty, never an
  * empty secret; errors become a {@link SecretStoreException}.
  */
-public final class VaultSecretStore implements SecretStore {
+public final class VaultSecretStore implements SecretStore, SecretWriter {
 
     private static final Logger log = LoggerFactory.getLogger(VaultSecretStore.class);
 
@@ -62,6 +62,21 @@ public final class VaultSecretStore implements SecretStore {
                     log.debug("Vault denied {}; dropping the token and retrying once", path);
                     return this.sessions.revoke().then(readOnce(path));
                 });
+    }
+
+    /**
+     * Writes with check-and-set on the version current when the write starts (0: the secret must not
+     * exist yet), so two concurrent writers cannot silently overwrite each other.
+     */
+    @Override
+    public Mono<Long> write(SecretPath path, Map<String, String> fields) {
+        String location = this.root + "/" + path.value();
+        return Mono.defer(() -> this.kv.get(location))
+            .map((current) -> current.getVersion().getVersion())
+            .defaultIfEmpty(0)
+            .flatMap((version) -> this.kv.put(location, Versioned.create(Map.copyOf(fields), Versioned.Version.from(version))))
+            .map((metadata) -> (long) metadata.getVersion().getVersion())
+            .onErrorMap((e) -> translate(path, e));
     }
 
     private Mono<Secret> readOnce(SecretPath path) {
@@ -104,7 +119,7 @@ public final class VaultSecretStore implements SecretStore {
             };
         }
         String detail = (status != null) ? "status " + status : error.getClass().getSimpleName();
-        return new SecretStoreException(path, reason, "Vault read of " + path + " failed: " + reason + " (" + detail + ")",
+        return new SecretStoreException(path, reason, "Vault access to " + path + " failed: " + reason + " (" + detail + ")",
                 error);
     }
 

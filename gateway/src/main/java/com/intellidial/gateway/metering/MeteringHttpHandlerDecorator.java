@@ -1,7 +1,6 @@
 package com.intellidial.gateway.metering;
 
 import java.time.Clock;
-import java.util.List;
 import java.util.UUID;
 
 import com.intellidial.gateway.catalog.CatalogMatch;
@@ -9,10 +8,8 @@ import com.intellidial.gateway.tenant.TenantContext;
 import com.intellidial.gateway.web.GatewayAttributes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
@@ -37,8 +34,6 @@ final class MeteringHttpHandlerDecorator implements HttpHandlerDecoratorFactory 
 
     /** Not an HTTP status: the client closed the connection before the response was complete. */
     static final int CLIENT_CLOSED = 499;
-
-    private static final String CALL_CREATE_ENTRY = "vapi.call.create";
 
     private final UsageSink sink;
 
@@ -83,8 +78,8 @@ final class MeteringHttpHandlerDecorator implements HttpHandlerDecoratorFactory 
             .tag(TenantTags.TAG, tenant.tenantId())
             .register(this.registry)
             .increment();
-        if (isCallCreate(exchange, entry) && status >= 200 && status < 300) {
-            createdIds(exchange).forEach(
+        if (CallCreation.isCallCreate(exchange, entry) && status >= 200 && status < 300) {
+            CallCreation.createdIds(exchange).forEach(
                     callId -> this.sink.record(new CallCreated(callId, tenant.tenantId(), this.clock.instant())));
         }
     }
@@ -96,22 +91,6 @@ final class MeteringHttpHandlerDecorator implements HttpHandlerDecoratorFactory 
         }
         Long started = GatewayAttributes.get(exchange, GatewayAttributes.UPSTREAM_STARTED, Long.class);
         return (started != null) ? (System.nanoTime() - started) / 1_000_000 : -1;
-    }
-
-    /** {@code POST /vapi/call}, by its catalog entry, or by method and path while no isolator matched it. */
-    static boolean isCallCreate(ServerWebExchange exchange, @Nullable String catalogEntry) {
-        if (catalogEntry != null) {
-            return CALL_CREATE_ENTRY.equals(catalogEntry);
-        }
-        String path = exchange.getRequest().getPath().pathWithinApplication().value();
-        return HttpMethod.POST.equals(exchange.getRequest().getMethod())
-                && (path.equals("/vapi/call") || path.equals("/vapi/call/"));
-    }
-
-    @SuppressWarnings("unchecked")
-    static List<String> createdIds(ServerWebExchange exchange) {
-        Object created = exchange.getAttribute(GatewayAttributes.CREATED_RESOURCES);
-        return (created instanceof List<?> ids) ? (List<String>) ids : List.of();
     }
 
     private static final class CountingRequest extends ServerHttpRequestDecorator {

@@ -58,6 +58,15 @@ final class TwilioUpstream implements Upstream {
         return tenant.telephonyMode() == TelephonyMode.SHARED_POOL;
     }
 
+    /**
+     * Twilio authenticates the Basic credential before it looks at the resource and answers 401
+     * (error 20003); a 401 therefore means no call was placed and no message was sent.
+     */
+    @Override
+    public boolean rejectsUnauthenticatedBeforeProcessing() {
+        return true;
+    }
+
     @Override
     public Credential credential(Secret secret) {
         String accountSid = secret.field("account_sid");

@@ -44,6 +44,16 @@ public interface Upstream {
      */
     URI scope(URI target, Credential credential);
 
+    /**
+     * Whether a 401 from this upstream proves it did not act on the request, so that any request
+     * (a {@code POST} included) may be replayed once with a re-read credential. Only true for
+     * vendors that authenticate before doing anything else; otherwise only idempotent methods are
+     * replayed.
+     */
+    default boolean rejectsUnauthenticatedBeforeProcessing() {
+        return false;
+    }
+
     /** Whether {@code uri} is on this upstream's origin (scheme, host and port). */
     default boolean isOrigin(URI uri) {
         URI base = baseUri();

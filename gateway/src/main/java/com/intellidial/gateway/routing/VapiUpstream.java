@@ -44,6 +44,15 @@ final class VapiUpstream implements Upstream {
         return tenant.vapiMode() == VapiMode.SHARED_ORG;
     }
 
+    /**
+     * VAPI (NestJS) checks the Bearer key in an auth guard that runs before any route handler and
+     * answers 401 {@code Invalid Key}; a 401 therefore means nothing was created or changed.
+     */
+    @Override
+    public boolean rejectsUnauthenticatedBeforeProcessing() {
+        return true;
+    }
+
     @Override
     public Credential credential(Secret secret) {
         String key = secret.field("api_key");

@@ -8,7 +8,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.StringJoiner;
 
 import com.twilio.security.RequestValidator;
@@ -51,7 +50,6 @@ class TwilioWebhookController {
 
     private static final Logger log = LoggerFactory.getLogger(TwilioWebhookController.class);
 
-    private static final Set<String> TERMINAL = Set.of("completed", "busy", "failed", "no-answer", "canceled");
 
     private final TenantRepository tenants;
 
@@ -145,9 +143,9 @@ class TwilioWebhookController {
                         log.debug("Ignoring a redelivered status callback {}:{}", callback.callSid, callback.sequence);
                         return;
                     }
-                    if (TERMINAL.contains(callback.status)) {
-                        String accountSid = callback.form.getFirst("AccountSid");
-                        this.usage.record(new TwilioCallUsage(callback.callSid, (accountSid != null) ? accountSid : "",
+                    if (TwilioCallUsage.FINAL_STATUSES.contains(callback.status)) {
+                        String account = callback.form.getFirst("AccountSid");
+                        this.usage.record(new TwilioCallUsage(callback.callSid, (account != null) ? account : "",
                                 tenantId, callback.status, duration(callback.form.getFirst("CallDuration")), null,
                                 callback.sequence, occurredAt(callback.form.getFirst("Timestamp"))));
                     }

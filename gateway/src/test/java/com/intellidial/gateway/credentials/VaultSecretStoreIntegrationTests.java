@@ -182,4 +182,20 @@ class VaultSecretStoreIntegrationTests {
                 .verifyComplete();
         }
     }
+
+    @Test
+    void writesNewVersionsWithCheckAndSet() {
+        try (VaultTestSupport byToken = VaultTestSupport.token(this.vault.uri(), VaultEmulator.ROOT_TOKEN)) {
+            SecretPath path = SecretPath.tenantTwilio("initech");
+            StepVerifier.create(byToken.store.write(path, Map.of("account_sid", "AC1", "auth_token", "t1")))
+                .expectNext(1L)
+                .verifyComplete();
+            StepVerifier.create(byToken.store.write(path, Map.of("account_sid", "AC1", "auth_token", "t2")))
+                .expectNext(2L)
+                .verifyComplete();
+            StepVerifier.create(byToken.store.read(path))
+                .assertNext(secret -> assertThat(secret.field("auth_token")).isEqualTo("t2"))
+                .verifyComplete();
+        }
+    }
 }

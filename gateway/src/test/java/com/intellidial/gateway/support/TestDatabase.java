@@ -10,6 +10,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
+import io.r2dbc.postgresql.PostgresqlConnectionFactory;
+import io.r2dbc.spi.ConnectionFactory;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
@@ -152,6 +155,17 @@ public final class TestDatabase {
         return Map.of("gateway.database.host", this.host, "gateway.database.port", String.valueOf(this.port),
                 "gateway.database.name", this.database, "gateway.database.username", this.username,
                 "gateway.database.password", this.password);
+    }
+
+    /** A new (unpooled) R2DBC connection factory for this database, as a second gateway instance would have. */
+    public ConnectionFactory connectionFactory() {
+        return new PostgresqlConnectionFactory(PostgresqlConnectionConfiguration.builder()
+            .host(this.host)
+            .port(this.port)
+            .database(this.database)
+            .username(this.username)
+            .password(this.password)
+            .build());
     }
 
     /** A JDBC URL for this database. */

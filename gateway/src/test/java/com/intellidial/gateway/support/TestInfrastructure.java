@@ -17,19 +17,12 @@ import org.springframework.test.context.support.TestPropertySourceUtils;
 /**
  * Points a test application context at the real test infrastructure: PostgreSQL from
  * {@link TestDatabase} and the simulator from {@link TestUpstream} as both upstreams, with the
- * local secret store and a fresh metering spill directory, on a fixed free port that is also the
- * public webhook base URL.
+ * local secret store, on a fixed free port that is also the public webhook base URL.
  */
 public class TestInfrastructure implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-        catch (IOException ex) {
-            throw new UncheckedIOException("no free port for the gateway", ex);
-        }
-    }
+    /** The admin API token of test contexts ({@code X-Admin-Token}). */
+    public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
 
     /** A fresh spill directory per test context, so no test replays another JVM's events. */
     private static String spillDir() {
@@ -53,6 +46,12 @@ public class TestInfrastructure implements ApplicationContextInitializer<Configu
         properties.put("gateway.upstreams.twilio.response-timeout", "3s");
         properties.put("gateway.secrets.backend", "local");
         properties.put("gateway.metering.spill-dir", spillDir());
+        properties.put("gateway.admin.token", ADMIN_TOKEN);
+        // Tests send bursts per key; rate-limit tests build their own limiters with small buckets.
+        properties.put("gateway.rate-limits.tenant.replenish-rate", "1000");
+        properties.put("gateway.rate-limits.tenant.burst-capacity", "5000");
+        properties.put("gateway.rate-limits.key.replenish-rate", "1000");
+        properties.put("gateway.rate-limits.key.burst-capacity", "5000");
         properties.put("gateway.secrets.local.entries[platform/vapi].api_key", TestUpstream.PLATFORM_VAPI_KEY);
         properties.put("gateway.secrets.local.entries[platform/twilio].account_sid", TestUpstream.PLATFORM_TWILIO_SID);
         properties.put("gateway.secrets.local.entries[platform/twilio].auth_token", TestUpstream.PLATFORM_TWILIO_TOKEN);
@@ -71,5 +70,14 @@ public class TestInfrastructure implements ApplicationContextInitializer<Configu
         properties.put("server.port", String.valueOf(port));
         properties.put("gateway.webhooks.public-base-url", "http://localhost:" + port);
         context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("testInfrastructure", properties));
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("no free port for the gateway", ex);
+        }
     }
 }

@@ -25,11 +25,19 @@ public class TestTenants {
 
     private final DatabaseClient db;
 
-    private final LocalSecretStore secrets;
+    private final @Nullable LocalSecretStore secrets;
 
-    TestTenants(DatabaseClient db, LocalSecretStore secrets) {
+    TestTenants(DatabaseClient db, @Nullable LocalSecretStore secrets) {
         this.db = db;
         this.secrets = secrets;
+    }
+
+    /**
+     * Tenants for a gateway whose secrets are not in a {@link LocalSecretStore} (Vault): only the
+     * database rows and keys are created; the caller writes the upstream secrets to its store.
+     */
+    public static TestTenants withoutLocalSecrets(DatabaseClient db) {
+        return new TestTenants(db, null);
     }
 
     /** A dedicated-org tenant with its own Twilio account (byo-twilio). */
@@ -52,9 +60,12 @@ public class TestTenants {
             .then()
             .block();
         ApiKey key = issueKey(id, null);
-        this.secrets.put(SecretPath.tenantVapi(id), Map.of("api_key", TestUpstream.vapiKey(slot)));
-        this.secrets.put(SecretPath.tenantTwilio(id),
-                Map.of("account_sid", TestUpstream.accountSid(slot), "auth_token", TestUpstream.twilioToken(slot)));
+        LocalSecretStore store = this.secrets;
+        if (store != null) {
+            store.put(SecretPath.tenantVapi(id), Map.of("api_key", TestUpstream.vapiKey(slot)));
+            store.put(SecretPath.tenantTwilio(id),
+                    Map.of("account_sid", TestUpstream.accountSid(slot), "auth_token", TestUpstream.twilioToken(slot)));
+        }
         return new TestTenant(id, key.value(), key.keyId(), slot);
     }
 

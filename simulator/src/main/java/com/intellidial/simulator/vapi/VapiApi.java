@@ -3,6 +3,7 @@ package com.intellidial.simulator.vapi;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.intellidial.simulator.RecordedRequest;
 import com.intellidial.simulator.SimulatorConfig;
@@ -55,7 +56,7 @@ public final class VapiApi implements VendorApi, AutoCloseable {
 
     /** Serves the orgs of the configured keys; created calls follow the configured timeline and webhook credential. */
     public VapiApi(SimulatorConfig config, Clock clock) {
-        this.orgByKey = Map.copyOf(config.vapiKeys());
+        this.orgByKey = new ConcurrentHashMap<>(config.vapiKeys());
         this.resources = new VapiResources(clock);
         this.calls = new VapiCallProgress(this.resources, new VapiWebhooks(config, clock), config, clock);
         FAMILIES.forEach(this::addRoutes);
@@ -125,6 +126,16 @@ public final class VapiApi implements VendorApi, AutoCloseable {
         else {
             this.calls.start(orgId, created);
         }
+    }
+
+    /** Accepts {@code apiKey} for {@code orgId} from now on, as a key created in the VAPI dashboard. */
+    public void addKey(String apiKey, String orgId) {
+        this.orgByKey.put(apiKey, orgId);
+    }
+
+    /** Rejects {@code apiKey} from now on (401), as a key deleted in the VAPI dashboard. */
+    public void removeKey(String apiKey) {
+        this.orgByKey.remove(apiKey);
     }
 
     @Override

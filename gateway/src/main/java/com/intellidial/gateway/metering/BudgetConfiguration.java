@@ -1,0 +1,30 @@
+package com.intellidial.gateway.metering;
+
+import java.time.Clock;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.r2dbc.core.DatabaseClient;
+
+/** Per-tenant budgets on call creation. */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnBooleanProperty(name = BudgetProperties.PREFIX + ".enabled", matchIfMissing = true)
+class BudgetConfiguration {
+
+    @Bean
+    Budgets budgets(DatabaseClient database, BudgetProperties properties) {
+        return new Budgets(database, properties, Clock.systemUTC());
+    }
+
+    @Bean
+    QuotaGlobalFilter quotaGlobalFilter(Budgets budgets, BudgetProperties properties, MeterRegistry registry) {
+        return new QuotaGlobalFilter(budgets, properties, registry);
+    }
+
+    @Bean
+    ReservationSweeper reservationSweeper(Budgets budgets, BudgetProperties properties) {
+        return new ReservationSweeper(budgets, properties);
+    }
+}

@@ -1,0 +1,33 @@
+package com.intellidial.gateway.admin;
+
+import com.intellidial.gateway.support.GatewayIntegrationTest;
+import com.intellidial.gateway.support.TestTenants;
+import com.intellidial.gateway.support.TestTenants.TestTenant;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** Without {@code gateway.admin.token} the admin API does not exist: 404 whatever token is sent. */
+@GatewayIntegrationTest
+class AdminApiDisabledIntegrationTests {
+
+    @Autowired
+    WebTestClient client;
+
+    @Autowired
+    TestTenants tenants;
+
+    @Test
+    void answers404WhenNoAdminTokenIsConfigured() {
+        TestTenant tenant = this.tenants.create("admin-off");
+        for (String token : new String[] { "", "anything" }) {
+            this.client.post().uri("/admin/v1/tenants/{id}/credentials/vapi/refresh", tenant.id())
+                .header("X-Admin-Token", token)
+                .exchange()
+                .expectStatus().isNotFound()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.type").isEqualTo("https://docs.intellidial.dev/problems/not-found");
+        }
+    }
+}
