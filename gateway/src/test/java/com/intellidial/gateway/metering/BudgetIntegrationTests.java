@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import com.intellidial.gateway.isolation.OwnershipStore;
 import com.intellidial.gateway.support.GatewayIntegrationTest;
 import com.intellidial.gateway.support.TestTenants;
 import com.intellidial.gateway.support.TestTenants.TestTenant;
@@ -38,6 +39,9 @@ class BudgetIntegrationTests {
     @Autowired
     DatabaseClient database;
 
+    @Autowired
+    OwnershipStore ownership;
+
     @LocalServerPort
     int port;
 
@@ -45,6 +49,9 @@ class BudgetIntegrationTests {
     void fiftyConcurrentCallsWithTenPerDayForwardExactlyTen() {
         TestTenant tenant = this.tenants.create("budget-day");
         setBudgets(tenant.id(), 10, null, null);
+        for (int i = 0; i < 50; i++) {
+            own(tenant, "a-" + i);
+        }
         WebClient web = WebClient.create("http://localhost:" + this.port);
         List<Reply> replies = Flux.range(0, 50)
             .flatMap(i -> web.post().uri("/vapi/call")
@@ -72,6 +79,7 @@ class BudgetIntegrationTests {
     void callsFailingUpstreamGiveTheirReservationBack() {
         TestTenant tenant = this.tenants.create("budget-fail");
         setBudgets(tenant.id(), 1, null, null);
+        own(tenant, "a");
         WebClient web = WebClient.create("http://localhost:" + this.port);
         TestUpstream.simulator().faults().failNext("/call", 500, 1);
         int first = post(web, tenant);
@@ -109,6 +117,11 @@ class BudgetIntegrationTests {
         Budgets later = new Budgets(this.database, properties, Clock.offset(now, Duration.ofHours(1)));
         assertThat(later.releaseExpired().block()).isGreaterThanOrEqualTo(2L);
         assertThat(usedMinutes(tenant.id())).isEqualByComparingTo("3");
+    }
+
+    /** Isolation forwards a call only with an assistant the tenant owns. */
+    private void own(TestTenant tenant, String assistantId) {
+        this.ownership.record(tenant.id(), "vapi", "assistant", assistantId, null).block();
     }
 
     private static int post(WebClient web, TestTenant tenant) {
