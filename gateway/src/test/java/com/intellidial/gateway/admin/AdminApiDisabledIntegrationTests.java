@@ -6,10 +6,12 @@ import com.intellidial.gateway.support.TestTenants.TestTenant;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** Without {@code gateway.admin.token} the admin API does not exist: 404 whatever token is sent. */
 @GatewayIntegrationTest
+@TestPropertySource(properties = "gateway.admin.token=")
 class AdminApiDisabledIntegrationTests {
 
     @Autowired

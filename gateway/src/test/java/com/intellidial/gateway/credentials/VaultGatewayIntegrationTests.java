@@ -3,6 +3,7 @@ package com.intellidial.gateway.credentials;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -36,7 +37,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import com.intellidial.gateway.GatewayApplication;
-import com.intellidial.gateway.support.TestDatabase;
+import com.intellidial.gateway.support.TestInfrastructure;
 import com.intellidial.gateway.support.TestTenants;
 import com.intellidial.gateway.support.TestTenants.TestTenant;
 import com.intellidial.gateway.support.TestUpstream;
@@ -94,20 +95,22 @@ class VaultGatewayIntegrationTests {
         AppRoleLogin login = vault.appRole("1h", "4h");
         vault.ok("PUT", "sys/policies/acl/gateway-read", Map.of("policy", DENY_POLICY));
         SECRETS.add(login.secretId());
+        Map<String, String> settings = new LinkedHashMap<>(TestInfrastructure.gatewayDefaults());
+        settings.put("server.port", "0");
+        settings.put("gateway.secrets.backend", "vault");
+        settings.put("gateway.secrets.vault.uri", vault.uri().toString());
+        settings.put("gateway.secrets.vault.authentication", "approle");
+        settings.put("gateway.secrets.vault.app-role.role-id", login.roleId());
+        settings.put("gateway.secrets.vault.app-role.secret-id", login.secretId());
+        settings.put("gateway.secrets.vault.connect-timeout", "500ms");
+        settings.put("gateway.secrets.vault.read-timeout", "1s");
+        settings.put("gateway.secrets.cache.ttl", TTL.toMillis() + "ms");
+        settings.put("gateway.secrets.cache.refresh-ahead", "500ms");
+        settings.put("gateway.secrets.cache.negative-ttl", "200ms");
+        settings.put("gateway.secrets.cache.stale-if-error", STALE_IF_ERROR.toMillis() + "ms");
+        settings.put("gateway.admin.token", ADMIN_TOKEN);
         List<String> args = new ArrayList<>();
-        TestDatabase.get().properties().forEach((name, value) -> args.add("--" + name + "=" + value));
-        String upstream = TestUpstream.simulator().baseUrl();
-        args.addAll(List.of("--server.port=0", "--gateway.upstreams.vapi.base-url=" + upstream,
-                "--gateway.upstreams.twilio.base-url=" + upstream, "--gateway.upstreams.vapi.response-timeout=3s",
-                "--gateway.secrets.backend=vault", "--gateway.secrets.vault.uri=" + vault.uri(),
-                "--gateway.secrets.vault.authentication=approle",
-                "--gateway.secrets.vault.app-role.role-id=" + login.roleId(),
-                "--gateway.secrets.vault.app-role.secret-id=" + login.secretId(),
-                "--gateway.secrets.vault.connect-timeout=500ms", "--gateway.secrets.vault.read-timeout=1s",
-                "--gateway.secrets.cache.ttl=" + TTL.toMillis() + "ms", "--gateway.secrets.cache.refresh-ahead=500ms",
-                "--gateway.secrets.cache.negative-ttl=200ms",
-                "--gateway.secrets.cache.stale-if-error=" + STALE_IF_ERROR.toMillis() + "ms",
-                "--gateway.admin.token=" + ADMIN_TOKEN));
+        settings.forEach((name, value) -> args.add("--" + name + "=" + value));
         gateway = new SpringApplicationBuilder(GatewayApplication.class).initializers(VaultGatewayIntegrationTests::ownNettyResources)
             .run(args.toArray(String[]::new));
         client = WebClient.create("http://127.0.0.1:" + gateway.getEnvironment().getProperty("local.server.port"));

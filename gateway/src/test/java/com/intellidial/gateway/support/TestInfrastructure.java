@@ -36,9 +36,13 @@ public class TestInfrastructure implements ApplicationContextInitializer<Configu
         }
     }
 
-    @Override
-    public void initialize(ConfigurableApplicationContext context) {
-        Map<String, Object> properties = new HashMap<>(TestDatabase.get().properties());
+    /**
+     * The settings every test gateway shares: the test database and simulator, the local secret
+     * store, a fresh spill directory, the admin token and rate limits high enough for test bursts.
+     * Tests that start a gateway of their own start from these and override what they test.
+     */
+    public static Map<String, String> gatewayDefaults() {
+        Map<String, String> properties = new HashMap<>(TestDatabase.get().properties());
         String upstream = TestUpstream.simulator().baseUrl();
         properties.put("gateway.upstreams.vapi.base-url", upstream);
         properties.put("gateway.upstreams.twilio.base-url", upstream);
@@ -56,6 +60,12 @@ public class TestInfrastructure implements ApplicationContextInitializer<Configu
         properties.put("gateway.secrets.local.entries[platform/twilio].account_sid", TestUpstream.PLATFORM_TWILIO_SID);
         properties.put("gateway.secrets.local.entries[platform/twilio].auth_token", TestUpstream.PLATFORM_TWILIO_TOKEN);
         properties.put("gateway.secrets.local.entries[platform/vapi-webhook].bearer_token", TestUpstream.VAPI_WEBHOOK_TOKEN);
+        return properties;
+    }
+
+    @Override
+    public void initialize(ConfigurableApplicationContext context) {
+        Map<String, Object> properties = new HashMap<>(gatewayDefaults());
         // A test's own @TestPropertySource / @SpringBootTest(properties) values win over these
         // defaults; application.yml must not (it selects the vault backend for production).
         PropertySource<?> inlined = context.getEnvironment()
