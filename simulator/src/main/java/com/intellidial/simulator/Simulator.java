@@ -47,17 +47,17 @@ public final class Simulator implements AutoCloseable {
 
     private final List<DisposableServer> servers = new ArrayList<>();
 
-    private final AtomicBoolean closed = new AtomicBoolean();
-
     /**
-     * The simulator's own event loops: Reactor Netty's global ones are disposed whenever a Spring
-     * context in the same JVM closes, which would silently take a shared test simulator down with it.
+     * The simulator's own event loops: a Spring context in the same JVM that closes disposes Reactor Netty's global
+     * resources, which must not take a simulator shared by other tests down with it.
      */
-    private final LoopResources loops = LoopResources.create("simulator", LoopResources.DEFAULT_IO_WORKER_COUNT, true);
+    private final LoopResources loops = LoopResources.create("simulator");
+
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private Simulator(SimulatorConfig config) {
         Clock clock = Clock.systemUTC();
-        this.vapi = new VapiApi(config.vapiKeys(), clock);
+        this.vapi = new VapiApi(config, clock);
         this.twilio = new TwilioApi(config, clock);
     }
 
@@ -125,8 +125,9 @@ public final class Simulator implements AutoCloseable {
     public void close() {
         if (this.closed.compareAndSet(false, true)) {
             this.twilio.close();
+            this.vapi.close();
             this.servers.forEach(DisposableServer::disposeNow);
-            this.loops.dispose();
+            this.loops.disposeLater().block(Duration.ofSeconds(5));
         }
     }
 

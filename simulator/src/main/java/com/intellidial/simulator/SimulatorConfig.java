@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /** What a {@link Simulator} serves: its port and the VAPI keys and Twilio credentials it accepts; immutable. */
 public final class SimulatorConfig {
 
@@ -25,6 +27,14 @@ public final class SimulatorConfig {
 
     private final Duration callDuration;
 
+    private final @Nullable String vapiWebhookBearer;
+
+    private final @Nullable String vapiWebhookHmacSecret;
+
+    private final int vapiWebhookRetries;
+
+    private final Duration vapiWebhookRetryDelay;
+
     private SimulatorConfig(Builder builder) {
         this.host = builder.host;
         this.port = builder.port;
@@ -34,6 +44,10 @@ public final class SimulatorConfig {
         this.callRingingAfter = builder.callRingingAfter;
         this.callAnsweredAfter = builder.callAnsweredAfter;
         this.callDuration = builder.callDuration;
+        this.vapiWebhookBearer = builder.vapiWebhookBearer;
+        this.vapiWebhookHmacSecret = builder.vapiWebhookHmacSecret;
+        this.vapiWebhookRetries = builder.vapiWebhookRetries;
+        this.vapiWebhookRetryDelay = builder.vapiWebhookRetryDelay;
     }
 
     /** A builder with no credentials, port 0 (a random free port) and host 127.0.0.1. */
@@ -66,19 +80,39 @@ public final class SimulatorConfig {
         return this.twilioApiKeys;
     }
 
-    /** How long after creation a Twilio call starts ringing. */
+    /** How long after creation a Twilio or VAPI call starts ringing. */
     public Duration callRingingAfter() {
         return this.callRingingAfter;
     }
 
-    /** How long after ringing a Twilio call is answered. */
+    /** How long after ringing a Twilio or VAPI call is answered. */
     public Duration callAnsweredAfter() {
         return this.callAnsweredAfter;
     }
 
-    /** How long an answered Twilio call lasts before it completes. */
+    /** How long an answered Twilio or VAPI call lasts before it completes. */
     public Duration callDuration() {
         return this.callDuration;
+    }
+
+    /** The bearer token VAPI server messages carry in {@code Authorization}; {@code null} sends none. */
+    public @Nullable String vapiWebhookBearer() {
+        return this.vapiWebhookBearer;
+    }
+
+    /** The secret VAPI server messages are HMAC-signed with ({@code x-signature}); {@code null} signs none. */
+    public @Nullable String vapiWebhookHmacSecret() {
+        return this.vapiWebhookHmacSecret;
+    }
+
+    /** How often a failed VAPI server message is retried when its {@code server.backoffPlan} says nothing. */
+    public int vapiWebhookRetries() {
+        return this.vapiWebhookRetries;
+    }
+
+    /** The delay before such a retry (doubled on each further one). */
+    public Duration vapiWebhookRetryDelay() {
+        return this.vapiWebhookRetryDelay;
     }
 
     /** Only what is served, never a secret. */
@@ -87,7 +121,9 @@ public final class SimulatorConfig {
         return "SimulatorConfig[host=" + this.host + ", port=" + this.port + ", vapiOrgs="
                 + this.vapiKeys.values().stream().distinct().sorted().toList() + ", twilioAccounts="
                 + this.twilioAccounts.keySet().stream().sorted().toList() + ", twilioApiKeys="
-                + this.twilioApiKeys.stream().map(TwilioApiKey::keySid).sorted().toList() + "]";
+                + this.twilioApiKeys.stream().map(TwilioApiKey::keySid).sorted().toList() + ", vapiWebhookAuth="
+                + ((this.vapiWebhookHmacSecret != null) ? "hmac" : (this.vapiWebhookBearer != null) ? "bearer" : "none")
+                + "]";
     }
 
     /** A Twilio API key ({@code SK...}) and its secret, belonging to {@code accountSid}. */
@@ -125,6 +161,14 @@ public final class SimulatorConfig {
 
         private Duration callDuration = Duration.ofSeconds(1);
 
+        private @Nullable String vapiWebhookBearer;
+
+        private @Nullable String vapiWebhookHmacSecret;
+
+        private int vapiWebhookRetries = 2;
+
+        private Duration vapiWebhookRetryDelay = Duration.ofMillis(100);
+
         private Builder() {
         }
 
@@ -161,7 +205,36 @@ public final class SimulatorConfig {
             return this;
         }
 
-        /** The Twilio call timeline: ringing, then answered, then completed after {@code duration}. */
+        /** VAPI server messages carry {@code Authorization: Bearer <token>} (a bearer webhook credential). */
+        public Builder vapiWebhookBearer(String token) {
+            this.vapiWebhookBearer = requireText(token, "token");
+            return this;
+        }
+
+        /**
+         * VAPI server messages are signed like an HMAC webhook credential with its defaults:
+         * {@code x-timestamp} (epoch milliseconds) and {@code x-signature}, the hex HMAC-SHA256 of
+         * {@code {timestamp}.{body}}.
+         */
+        public Builder vapiWebhookHmac(String secret) {
+            this.vapiWebhookHmacSecret = requireText(secret, "secret");
+            return this;
+        }
+
+        /**
+         * Retries for VAPI server messages whose {@code server.backoffPlan} is unset (default 2 retries
+         * after 100 ms, doubling; VAPI itself does not retry by default).
+         */
+        public Builder vapiWebhookRetries(int retries, Duration firstDelay) {
+            if (retries < 0) {
+                throw new IllegalArgumentException("retries must not be negative: " + retries);
+            }
+            this.vapiWebhookRetries = retries;
+            this.vapiWebhookRetryDelay = requireNotNegative(firstDelay, "firstDelay");
+            return this;
+        }
+
+        /** The Twilio and VAPI call timeline: ringing, then answered, then completed after {@code duration}. */
         public Builder callTimeline(Duration ringingAfter, Duration answeredAfter, Duration duration) {
             this.callRingingAfter = requireNotNegative(ringingAfter, "ringingAfter");
             this.callAnsweredAfter = requireNotNegative(answeredAfter, "answeredAfter");

@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * ({@code SIMULATOR_VAPI_KEYS}, comma-separated), {@code --twilio-account=<sid>:<token>}
  * ({@code SIMULATOR_TWILIO_ACCOUNTS}, comma-separated), {@code --twilio-api-key=<accountSid>:<keySid>:<secret>}
  * ({@code SIMULATOR_TWILIO_API_KEYS}, comma-separated) and {@code --call-duration-ms=} ({@code SIMULATOR_CALL_DURATION_MS},
- * how long a Twilio call lasts once answered, default 1000). Arguments add to the environment; a later value wins.
+ * how long a Twilio or VAPI call lasts once answered, default 1000), {@code --vapi-webhook-bearer=}
+ * ({@code SIMULATOR_VAPI_WEBHOOK_BEARER}) and {@code --vapi-webhook-hmac=} ({@code SIMULATOR_VAPI_WEBHOOK_HMAC}), the
+ * credential VAPI server messages carry. Arguments add to the environment; a later value wins.
  */
 public final class SimulatorMain {
 
@@ -58,6 +60,8 @@ public final class SimulatorMain {
         List<String> twilioAccounts = new ArrayList<>(split(env.get("SIMULATOR_TWILIO_ACCOUNTS")));
         List<String> twilioApiKeys = new ArrayList<>(split(env.get("SIMULATOR_TWILIO_API_KEYS")));
         String callDuration = env.get("SIMULATOR_CALL_DURATION_MS");
+        String webhookBearer = env.get("SIMULATOR_VAPI_WEBHOOK_BEARER");
+        String webhookHmac = env.get("SIMULATOR_VAPI_WEBHOOK_HMAC");
         for (String arg : args) {
             if (arg.startsWith("--host=")) {
                 builder.host(value(arg));
@@ -76,6 +80,12 @@ public final class SimulatorMain {
             }
             else if (arg.startsWith("--call-duration-ms=")) {
                 callDuration = value(arg);
+            }
+            else if (arg.startsWith("--vapi-webhook-bearer=")) {
+                webhookBearer = value(arg);
+            }
+            else if (arg.startsWith("--vapi-webhook-hmac=")) {
+                webhookHmac = value(arg);
             }
             else {
                 throw new IllegalArgumentException("Unknown argument: " + arg);
@@ -96,6 +106,12 @@ public final class SimulatorMain {
         if (callDuration != null && !callDuration.isBlank()) {
             builder.callTimeline(Duration.ofMillis(50), Duration.ofMillis(50),
                     Duration.ofMillis(Long.parseLong(callDuration.trim())));
+        }
+        if (webhookBearer != null && !webhookBearer.isBlank()) {
+            builder.vapiWebhookBearer(webhookBearer.trim());
+        }
+        if (webhookHmac != null && !webhookHmac.isBlank()) {
+            builder.vapiWebhookHmac(webhookHmac.trim());
         }
         return builder.build();
     }

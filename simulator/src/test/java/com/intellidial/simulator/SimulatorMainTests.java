@@ -35,6 +35,16 @@ class SimulatorMainTests {
     }
 
     @Test
+    void readsTheVapiWebhookCredentialWithoutPrintingIt() {
+        SimulatorConfig config = SimulatorMain.configure(new String[] { "--vapi-webhook-hmac=hmac-1" },
+                Map.of("SIMULATOR_VAPI_WEBHOOK_BEARER", "bearer-1"));
+        assertThat(config.vapiWebhookBearer()).isEqualTo("bearer-1");
+        assertThat(config.vapiWebhookHmacSecret()).isEqualTo("hmac-1");
+        assertThat(config.vapiWebhookRetries()).isEqualTo(2);
+        assertThat(config.toString()).doesNotContain("bearer-1", "hmac-1").contains("vapiWebhookAuth=hmac");
+    }
+
+    @Test
     void defaultsToPort8089OnLoopback() {
         SimulatorConfig config = SimulatorMain.configure(new String[0], Map.of());
         assertThat(config.port()).isEqualTo(8089);

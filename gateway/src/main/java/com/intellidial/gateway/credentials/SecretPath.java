@@ -31,6 +31,14 @@ public record SecretPath(String value) {
         return new SecretPath("platform/twilio");
     }
 
+    /**
+     * {@code platform/vapi-webhook}: the credential VAPI presents to the gateway's webhook endpoint
+     * ({@code bearer_token} and/or {@code hmac_secret}).
+     */
+    public static SecretPath platformVapiWebhook() {
+        return new SecretPath("platform/vapi-webhook");
+    }
+
     /** {@code tenants/{id}/vapi}: a dedicated-org tenant's VAPI key ({@code api_key}). */
     public static SecretPath tenantVapi(String tenantId) {
         return new SecretPath("tenants/" + tenantId + "/vapi");

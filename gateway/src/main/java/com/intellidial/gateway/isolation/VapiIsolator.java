@@ -317,7 +317,7 @@ final class VapiIsolator implements UpstreamIsolator {
         ObjectNode json = (bytes.length == 0) ? JsonNodeFactory.instance.objectNode()
                 : StrictJson.readRequest(bytes);
         RequestBodyWalker.Walk walk = this.walker.walk(entry, json,
-                this.webhooks.url("/webhooks/" + UPSTREAM + "/" + tenant.tenantId()));
+                this.webhooks.tenantUrl(UPSTREAM, tenant.tenantId()));
         return Flux.fromIterable(walk.references())
             .concatMap(reference -> resolve(tenant.tenantId(), reference.type(), reference.value(), reference.field())
                 .map(id -> (Runnable) () -> reference.replace().accept(id))

@@ -249,7 +249,7 @@ class VapiIsolationIntegrationTests {
                 "{\"server\":{\"url\":\"https://acme.example/vapi\"},\"voice\":{\"provider\":\"custom-voice\","
                         + "\"server\":{\"url\":\"https://acme.example/voice\"}}}");
         assertThat(created.status()).isEqualTo(201);
-        String gatewayUrl = this.webhooks.url("/webhooks/vapi/" + acme.id());
+        String gatewayUrl = this.webhooks.tenantUrl("vapi", acme.id());
         JsonNode upstream = created.upstreamJson();
         assertThat(upstream.get("server").get("url").stringValue()).isEqualTo(gatewayUrl);
         assertThat(upstream.get("voice").get("server").get("url").stringValue()).isEqualTo(gatewayUrl);

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import com.intellidial.gateway.isolation.OwnershipStore;
 import com.intellidial.gateway.support.GatewayIntegrationTest;
 import com.intellidial.gateway.support.TestTenants;
 import com.intellidial.gateway.support.TestTenants.TestTenant;
@@ -38,6 +39,9 @@ class BudgetIntegrationTests {
     @Autowired
     DatabaseClient database;
 
+    @Autowired
+    OwnershipStore ownership;
+
     @LocalServerPort
     int port;
 
@@ -45,12 +49,15 @@ class BudgetIntegrationTests {
     void fiftyConcurrentCallsWithTenPerDayForwardExactlyTen() {
         TestTenant tenant = this.tenants.create("budget-day");
         setBudgets(tenant.id(), 10, null, null);
+        for (int i = 0; i < 50; i++) {
+            own(tenant, "a-" + i);
+        }
         WebClient web = WebClient.create("http://localhost:" + this.port);
         List<Reply> replies = Flux.range(0, 50)
             .flatMap(i -> web.post().uri("/vapi/call")
                 .header(HttpHeaders.AUTHORIZATION, "Bearer " + tenant.apiKey())
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("name", "call-" + i))
+                .bodyValue(Map.of("assistantId", "a-" + i))
                 .exchangeToMono(response -> response.bodyToMono(String.class)
                     .defaultIfEmpty("")
                     .map(body -> new Reply(response.statusCode().value(),
@@ -72,6 +79,7 @@ class BudgetIntegrationTests {
     void callsFailingUpstreamGiveTheirReservationBack() {
         TestTenant tenant = this.tenants.create("budget-fail");
         setBudgets(tenant.id(), 1, null, null);
+        own(tenant, "a");
         WebClient web = WebClient.create("http://localhost:" + this.port);
         TestUpstream.simulator().faults().failNext("/call", 500, 1);
         int first = post(web, tenant);
@@ -111,11 +119,16 @@ class BudgetIntegrationTests {
         assertThat(usedMinutes(tenant.id())).isEqualByComparingTo("3");
     }
 
+    /** Isolation forwards a call only with an assistant the tenant owns. */
+    private void own(TestTenant tenant, String assistantId) {
+        this.ownership.record(tenant.id(), "vapi", "assistant", assistantId, null).block();
+    }
+
     private static int post(WebClient web, TestTenant tenant) {
         return web.post().uri("/vapi/call")
             .header(HttpHeaders.AUTHORIZATION, "Bearer " + tenant.apiKey())
             .contentType(MediaType.APPLICATION_JSON)
-            .bodyValue(Map.of("name", "call"))
+            .bodyValue(Map.of("assistantId", "a"))
             .exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().value()))
             .block(Duration.ofSeconds(10));
     }

@@ -59,6 +59,7 @@ public class TestInfrastructure implements ApplicationContextInitializer<Configu
         properties.put("gateway.secrets.local.entries[platform/vapi].api_key", TestUpstream.PLATFORM_VAPI_KEY);
         properties.put("gateway.secrets.local.entries[platform/twilio].account_sid", TestUpstream.PLATFORM_TWILIO_SID);
         properties.put("gateway.secrets.local.entries[platform/twilio].auth_token", TestUpstream.PLATFORM_TWILIO_TOKEN);
+        properties.put("gateway.secrets.local.entries[platform/vapi-webhook].bearer_token", TestUpstream.VAPI_WEBHOOK_TOKEN);
         return properties;
     }
 

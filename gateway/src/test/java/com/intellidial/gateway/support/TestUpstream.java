@@ -27,6 +27,9 @@ public final class TestUpstream {
     /** The platform Twilio account's auth token. */
     public static final String PLATFORM_TWILIO_TOKEN = "sim-twilio-platform-token";
 
+    /** The bearer token the simulator's VAPI server messages carry (the platform's VAPI webhook credential). */
+    public static final String VAPI_WEBHOOK_TOKEN = "sim-vapi-webhook-token";
+
     private static volatile Simulator simulator;
 
     private TestUpstream() {
@@ -41,6 +44,7 @@ public final class TestUpstream {
                 if (current == null) {
                     SimulatorConfig.Builder config = SimulatorConfig.builder().port(0)
                         .vapiKey(PLATFORM_VAPI_KEY, PLATFORM_ORG)
+                        .vapiWebhookBearer(VAPI_WEBHOOK_TOKEN)
                         .twilioAccount(PLATFORM_TWILIO_SID, PLATFORM_TWILIO_TOKEN);
                     for (int i = 1; i <= POOL_SIZE; i++) {
                         config.vapiKey(vapiKey(i), vapiOrg(i)).twilioAccount(accountSid(i), twilioToken(i));

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.intellidial.simulator.RecordedRequest;
+import com.intellidial.simulator.SimulatorConfig;
 import com.intellidial.simulator.http.Params;
 import com.intellidial.simulator.http.Reply;
 import com.intellidial.simulator.http.Router;
@@ -14,14 +15,19 @@ import com.intellidial.simulator.vapi.VapiFamily.Operation;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
-/** The simulated VAPI API: authenticates the Bearer key, then serves the org's resources from the family table. */
-public final class VapiApi implements VendorApi {
+/**
+ * The simulated VAPI API: authenticates the Bearer key, then serves the org's resources from the family table. Calls
+ * with a server URL progress on their own and send server messages ({@link VapiCallProgress}).
+ */
+public final class VapiApi implements VendorApi, AutoCloseable {
+
+    private static final String CALLS = "/call";
 
     /** Every family served; adding a family is one line. */
     static final List<VapiFamily> FAMILIES = List.of(
             VapiFamily.crud("/assistant"),
             VapiFamily.crud("/phone-number"),
-            VapiFamily.crud("/call").filteredBy("id", "assistantId", "phoneNumberId").createdBy(VapiCalls::create),
+            VapiFamily.crud(CALLS).filteredBy("id", "assistantId", "phoneNumberId").createdBy(VapiCalls::create),
             VapiFamily.crud("/squad"),
             VapiFamily.crud("/tool"),
             VapiFamily.crud("/file").filteredBy("purpose").requiring("purpose").createdBy(VapiFiles::upload),
@@ -52,10 +58,13 @@ public final class VapiApi implements VendorApi {
 
     private final Router<VapiRequest> router = new Router<>();
 
-    /** Serves the orgs of these keys (API key to org id). */
-    public VapiApi(Map<String, String> orgByKey, Clock clock) {
-        this.orgByKey = new ConcurrentHashMap<>(orgByKey);
+    private final VapiCallProgress calls;
+
+    /** Serves the orgs of the configured keys; created calls follow the configured timeline and webhook credential. */
+    public VapiApi(SimulatorConfig config, Clock clock) {
+        this.orgByKey = new ConcurrentHashMap<>(config.vapiKeys());
         this.resources = new VapiResources(clock);
+        this.calls = new VapiCallProgress(this.resources, new VapiWebhooks(config, clock), config, clock);
         FAMILIES.forEach(this::addRoutes);
         new VapiKnowledgeBaseFiles(this.resources).register(this.router);
         new VapiSubResources(this.resources).register(this.router);
@@ -65,8 +74,13 @@ public final class VapiApi implements VendorApi {
         String path = family.path();
         String item = path + "/{id}";
         if (family.operations().contains(Operation.CREATE)) {
-            this.router.route("POST", path,
-                    (request, vars) -> created(family.creator().create(this.resources, family, request)));
+            this.router.route("POST", path, (request, vars) -> {
+                JsonNode body = family.creator().create(this.resources, family, request);
+                if (family.path().equals(CALLS)) {
+                    startCalls(request.orgId(), body);
+                }
+                return created(body);
+            });
         }
         if (family.operations().contains(Operation.LIST)) {
             this.router.route("GET", path, (request, vars) -> ok(this.resources.list(family, request)));
@@ -101,6 +115,23 @@ public final class VapiApi implements VendorApi {
         }
         catch (VapiException ex) {
             return ex.toReply();
+        }
+    }
+
+    /** Stops every call timeline. */
+    @Override
+    public void close() {
+        this.calls.close();
+    }
+
+    /** A single create answers the call; a batch create answers {@code {"results":[calls…]}}. */
+    private void startCalls(String orgId, JsonNode created) {
+        JsonNode results = created.get("results");
+        if (results != null && results.isArray()) {
+            results.forEach(call -> this.calls.start(orgId, call));
+        }
+        else {
+            this.calls.start(orgId, created);
         }
     }
 

@@ -5,8 +5,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import com.intellidial.simulator.http.ResourceStore;
 import tools.jackson.databind.JsonNode;
@@ -78,6 +80,20 @@ final class VapiResources {
             resource.put("updatedAt", TIMESTAMP.format(later(resource.get("updatedAt").stringValue())));
             return resource;
         }).orElseThrow(VapiException::notFound);
+    }
+
+    /** A resource of the org from the named store, if it exists. */
+    Optional<ObjectNode> find(String store, String orgId, String id) {
+        return this.store.find(orgId, store, id);
+    }
+
+    /** Applies a server-side change (a call progressing) to a copy of the resource; empty if it is gone. */
+    Optional<ObjectNode> change(String store, String orgId, String id, Consumer<ObjectNode> change) {
+        return this.store.update(orgId, store, id, resource -> {
+            change.accept(resource);
+            resource.put("updatedAt", TIMESTAMP.format(later(resource.get("updatedAt").stringValue())));
+            return resource;
+        });
     }
 
     ObjectNode delete(VapiFamily family, String orgId, String id) {

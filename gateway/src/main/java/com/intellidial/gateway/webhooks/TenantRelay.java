@@ -1,0 +1,211 @@
+package com.intellidial.gateway.webhooks;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+
+import com.intellidial.gateway.credentials.SecretPath;
+import com.intellidial.gateway.credentials.SecretStore;
+import com.intellidial.gateway.web.GatewayHeaders;
+
+/**
+ * Sends a VAPI server message to the tenant's own URL, signed with the tenant's webhook secret
+ * ({@link RelaySigner}; every attempt is signed afresh with its own timestamp). Only the body and
+ * the gateway's own headers go out: nothing VAPI sent (its credential included) is forwarded.
+ * <ul>
+ * <li>{@link #relay}: for messages nobody waits for. Retried on connection errors, timeouts, 408,
+ * 429 and 5xx with exponential backoff and jitter, up to {@code max-attempts}; at most
+ * {@code max-in-flight} relays are pending, beyond that a message is dropped and counted rather
+ * than queued.</li>
+ * <li>{@link #exchange}: for messages VAPI waits on. One attempt within the deadline; the tenant's
+ * 2xx body is the answer, anything else is empty.</li>
+ * </ul>
+ */
+class TenantRelay {
+
+    private static final Logger log = LoggerFactory.getLogger(TenantRelay.class);
+
+    private final WebClient client;
+
+    private final SecretStore secrets;
+
+    private final TenantWebhookUrls urls;
+
+    private final WebhooksProperties.Relay properties;
+
+    private final Clock clock;
+
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    private final Counter delivered;
+
+    private final Counter failed;
+
+    private final Counter dropped;
+
+    private final Counter retries;
+
+    TenantRelay(WebClient client, SecretStore secrets, TenantWebhookUrls urls, WebhooksProperties.Relay properties,
+            Clock clock, MeterRegistry meters) {
+        this.client = client;
+        this.secrets = secrets;
+        this.urls = urls;
+        this.properties = properties;
+        this.clock = clock;
+        this.delivered = Counter.builder("gateway.webhooks.relay.delivered")
+            .description("Server messages the tenant accepted")
+            .register(meters);
+        this.failed = Counter.builder("gateway.webhooks.relay.failed")
+            .description("Server messages given up on after the last attempt")
+            .register(meters);
+        this.dropped = Counter.builder("gateway.webhooks.relay.dropped")
+            .description("Server messages not relayed: no tenant URL or secret, or too many pending relays")
+            .register(meters);
+        this.retries = Counter.builder("gateway.webhooks.relay.retries")
+            .description("Relay attempts after the first")
+            .register(meters);
+        Gauge.builder("gateway.webhooks.relay.in-flight", this.inFlight, AtomicInteger::get)
+            .description("Asynchronous relays pending")
+            .register(meters);
+    }
+
+    /**
+     * Relays a message in the background and returns at once; the caller never waits for the tenant.
+     * @param tenantId the tenant the message was sent for, already checked to own it
+     * @param message the message
+     * @param requestId the request id of VAPI's delivery, passed on as {@code X-Request-Id}
+     */
+    void relay(String tenantId, VapiServerMessage message, String requestId) {
+        if (this.inFlight.incrementAndGet() > this.properties.maxInFlight()) {
+            this.inFlight.decrementAndGet();
+            this.dropped.increment();
+            log.warn("Dropped a {} relay for tenant {}: {} relays are pending", message.type(), tenantId,
+                    this.properties.maxInFlight());
+            return;
+        }
+        target(tenantId, message)
+            .flatMap(target -> Mono.defer(() -> send(target, message, requestId, this.properties.responseTimeout()))
+                .flatMap(TenantRelay::requireSuccess)
+                .retryWhen(Retry.backoff(this.properties.maxAttempts() - 1L, this.properties.initialBackoff())
+                    .maxBackoff(this.properties.maxBackoff())
+                    .jitter(this.properties.jitter())
+                    .filter(TenantRelay::retryable)
+                    .doBeforeRetry(signal -> this.retries.increment())
+                    .onRetryExhaustedThrow((spec, signal) -> signal.failure())))
+            .doFinally(signal -> this.inFlight.decrementAndGet())
+            .subscribe(status -> this.delivered.increment(), error -> {
+                this.failed.increment();
+                log.warn("Gave up relaying a {} to tenant {} [{}]: {}", message.type(), tenantId, requestId,
+                        error.toString());
+            });
+    }
+
+    /**
+     * Relays a message VAPI waits on and returns the tenant's answer.
+     * @param tenantId the tenant the message was sent for, already checked to own it
+     * @param message the message
+     * @param requestId the request id of VAPI's delivery
+     * @param deadline how long the tenant gets, connection included
+     * @return the tenant's 2xx body; empty when there is no target, the tenant failed or was late
+     */
+    Mono<byte[]> exchange(String tenantId, VapiServerMessage message, String requestId, Duration deadline) {
+        return target(tenantId, message)
+            .flatMap(target -> this.client.post()
+                .uri(target.url())
+                .contentType(MediaType.APPLICATION_JSON)
+                .accept(MediaType.APPLICATION_JSON)
+                .headers(headers -> sign(headers, target, message, requestId))
+                .bodyValue(message.body())
+                .exchangeToMono(response -> response.statusCode().is2xxSuccessful()
+                        ? response.bodyToMono(byte[].class).defaultIfEmpty(new byte[0])
+                        : response.releaseBody().then(Mono.error(new RelayStatusException(response.statusCode()))))
+                .timeout(deadline))
+            .doOnNext(answer -> this.delivered.increment())
+            .onErrorResume(error -> {
+                this.failed.increment();
+                log.debug("Tenant {} did not answer a {} [{}]: {}", tenantId, message.type(), requestId, error.toString());
+                return Mono.empty();
+            });
+    }
+
+    private Mono<Target> target(String tenantId, VapiServerMessage message) {
+        Mono<URI> url = this.urls.urlFor(tenantId, message.assistantId(), message.phoneNumberId());
+        Mono<String> secret = this.secrets.read(SecretPath.tenantWebhook(tenantId))
+            .mapNotNull(found -> found.field("signing_secret"));
+        return Mono.zip(url, secret, Target::new).switchIfEmpty(Mono.fromRunnable(() -> {
+            this.dropped.increment();
+            log.debug("Not relaying a {} to tenant {}: no webhook URL or signing secret", message.type(), tenantId);
+        }));
+    }
+
+    private Mono<HttpStatusCode> send(Target target, VapiServerMessage message, String requestId, Duration timeout) {
+        return this.client.post()
+            .uri(target.url())
+            .contentType(MediaType.APPLICATION_JSON)
+            .headers(headers -> sign(headers, target, message, requestId))
+            .bodyValue(message.body())
+            .exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode()))
+            .timeout(timeout);
+    }
+
+    private void sign(HttpHeaders headers, Target target, VapiServerMessage message,
+            String requestId) {
+        RelaySigner.sign(headers, target.secret(), this.clock.instant().getEpochSecond(), message.body());
+        headers.set(GatewayHeaders.REQUEST_ID, requestId);
+    }
+
+    private static Mono<HttpStatusCode> requireSuccess(HttpStatusCode status) {
+        return status.is2xxSuccessful() ? Mono.just(status) : Mono.error(new RelayStatusException(status));
+    }
+
+    private static boolean retryable(Throwable error) {
+        if (error instanceof RelayStatusException status) {
+            int code = status.status.value();
+            return code == 408 || code == 429 || status.status.is5xxServerError();
+        }
+        return error instanceof TimeoutException || error instanceof WebClientRequestException;
+    }
+
+    @Override
+    public String toString() {
+        return "TenantRelay[maxAttempts=" + this.properties.maxAttempts() + ", maxInFlight="
+                + this.properties.maxInFlight() + "]";
+    }
+
+    /** The tenant's URL and signing secret for one message. */
+    private record Target(URI url, String secret) {
+
+        @Override
+        public String toString() {
+            return "Target[url=" + this.url + "]";
+        }
+    }
+
+    /** The tenant answered with a status that is not a success. */
+    private static final class RelayStatusException extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        private final transient HttpStatusCode status;
+
+        RelayStatusException(HttpStatusCode status) {
+            super("tenant answered " + status.value(), null, false, false);
+            this.status = status;
+        }
+    }
+}

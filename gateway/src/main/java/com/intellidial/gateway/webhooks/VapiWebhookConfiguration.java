@@ -1,0 +1,106 @@
+package com.intellidial.gateway.webhooks;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.ChannelOption;
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+
+import com.intellidial.gateway.credentials.SecretStore;
+import com.intellidial.gateway.isolation.OwnershipStore;
+import com.intellidial.gateway.isolation.WebhookTargets;
+import com.intellidial.gateway.metering.UsageSink;
+import com.intellidial.gateway.routing.LimitsProperties;
+import com.intellidial.gateway.tenant.TenantRepository;
+
+/**
+ * Wires {@code POST /webhooks/vapi/{tenantId}}: a functional route outside the proxied routes, so
+ * none of the tenant-key filters apply; VAPI authenticates with the platform's webhook credential.
+ */
+@Configuration(proxyBeanMethods = false)
+class VapiWebhookConfiguration {
+
+    private static final String VAPI = "vapi";
+
+    @Bean
+    LedgerVapiUsage vapiUsageRecorder(UsageSink sink) {
+        return new LedgerVapiUsage(sink);
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> vapiWebhookRoute(SecretStore secrets, OwnershipStore ownershipStore,
+            WebhookTargets targets, TenantRepository tenants, VapiUsageRecorder usage, WebhooksProperties properties,
+            LimitsProperties limits, MeterRegistry meters) {
+        Clock clock = Clock.systemUTC();
+        VapiOwnership ownership = new StoreOwnership(ownershipStore);
+        HttpClient http = HttpClient.create()
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.relay().connectTimeout().toMillis());
+        long maxBody = limits.maxBodySize().toBytes();
+        WebClient client = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http))
+            .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize((int) Math.min(maxBody, Integer.MAX_VALUE)))
+            .build();
+        TenantRelay relay = new TenantRelay(client, secrets, new TargetUrls(targets), properties.relay(), clock, meters);
+        // Tenants are never deleted, only suspended: a short TTL bounds how long a new tenant is unknown.
+        AsyncLoadingCache<String, Boolean> known = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterWrite(Duration.ofSeconds(30))
+            .buildAsync((id, executor) -> tenants.findTenant(id).hasElement().toFuture());
+        VapiWebhookHandler handler = new VapiWebhookHandler(
+                new VapiWebhookAuthenticator(secrets, properties.vapi(), clock), new VapiCallGuard(ownership), usage,
+                relay, new VapiAnswers(ownership), properties.vapi(), maxBody,
+                tenantId -> Mono.fromFuture(() -> known.get(tenantId), true));
+        return handler.route();
+    }
+
+    /** VAPI ownership rows of the isolation layer's store. */
+    private record StoreOwnership(OwnershipStore store) implements VapiOwnership {
+
+        @Override
+        public Mono<String> ownerOf(String type, String id) {
+            return this.store.ownerOf(VAPI, type, id);
+        }
+
+        @Override
+        public Mono<Void> claim(String tenantId, String type, String id) {
+            return this.store.record(tenantId, VAPI, type, id, null);
+        }
+    }
+
+    /** The tenant's URL on the assistant, else on the phone number, else its default; only http(s). */
+    private record TargetUrls(WebhookTargets targets) implements TenantWebhookUrls {
+
+        @Override
+        public Mono<URI> urlFor(String tenantId, @Nullable String assistantId, @Nullable String phoneNumberId) {
+            Mono<String> assistant = (assistantId != null) ? this.targets.tenantUrl(tenantId, "assistant", assistantId)
+                    : Mono.empty();
+            Mono<String> number = (phoneNumberId != null)
+                    ? this.targets.tenantUrl(tenantId, "phone-number", phoneNumberId) : Mono.empty();
+            return assistant.switchIfEmpty(number)
+                .switchIfEmpty(Mono.defer(() -> this.targets.defaultUrl(tenantId)))
+                .mapNotNull(TargetUrls::httpUri);
+        }
+
+        private static @Nullable URI httpUri(String url) {
+            try {
+                URI uri = URI.create(url);
+                return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null
+                        ? uri : null;
+            }
+            catch (IllegalArgumentException ex) {
+                return null;
+            }
+        }
+    }
+}
