@@ -5,6 +5,8 @@ import com.intellidial.gateway.cluster.ClusterEvents;
 import com.intellidial.gateway.routing.LimitsProperties;
 import com.intellidial.gateway.webhooks.WebhooksProperties;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -12,6 +14,8 @@ import org.springframework.r2dbc.core.DatabaseClient;
 /** The ownership store, the webhook targets and the VAPI isolator. */
 @Configuration(proxyBeanMethods = false)
 class IsolationConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(IsolationConfiguration.class);
 
     @Bean
     CachingOwnershipStore ownershipStore(DatabaseClient db, ClusterEvents events, IsolationProperties properties,
@@ -27,6 +31,11 @@ class IsolationConfiguration {
     @Bean
     VapiIsolator vapiIsolator(CachingOwnershipStore store, R2dbcWebhookTargets targets, WebhooksProperties webhooks,
             IsolationProperties properties, LimitsProperties limits) {
+        if (webhooks.vapiCredentialId() == null) {
+            log.warn("gateway.webhooks.vapi-credential-id is not set: the server.url the gateway writes carries no "
+                    + "credentialId, so VAPI webhooks will not authenticate (401) unless the platform's VAPI org has "
+                    + "an org-level webhook credential");
+        }
         return new VapiIsolator(EndpointCatalog.forUpstream(VapiIsolator.UPSTREAM), store, targets, webhooks, properties,
                 limits.maxBodySize().toBytes());
     }

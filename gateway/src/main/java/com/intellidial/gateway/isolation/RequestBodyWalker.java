@@ -24,7 +24,7 @@ import tools.jackson.databind.node.StringNode;
  * Walks a JSON request body by the rules of its catalog entry: the entry's own rules on the root,
  * then its body shape, then the named shape of every embedded object, recursively. On the way it
  * fills defaults, strips {@code orgId}, rejects forbidden fields, replaces webhook URLs with the
- * tenant's gateway URL, and collects every resource reference, each with a setter, so the caller
+ * tenant's gateway URL (and sets the platform's webhook {@code credentialId} next to each), and collects every resource reference, each with a setter, so the caller
  * can resolve them all (asynchronously) and write the upstream ids back. Every path a tenant could
  * put an id in is named by the catalog; a value of the wrong JSON type on such a path is a 400,
  * never skipped.
@@ -33,6 +33,9 @@ final class RequestBodyWalker {
 
     /** The field the platform's org id travels in; a tenant never chooses the org. */
     static final String ORG_ID = "orgId";
+
+    /** The sibling of a webhook {@code url} naming the VAPI credential VAPI authenticates with. */
+    static final String CREDENTIAL_ID = "credentialId";
 
     private final Function<String, BodyShape> shapes;
 
@@ -46,13 +49,15 @@ final class RequestBodyWalker {
      * @param entry the matched catalog entry
      * @param body the parsed request body
      * @param gatewayWebhookUrl the tenant's gateway webhook URL every webhook URL is replaced with
+     * @param credentialId the platform's VAPI webhook credential, set as the {@code credentialId} next to
+     * every webhook URL; {@code null} to set none
      * @return the references to resolve and the webhook URLs replaced
      * @throws GatewayException 400 for a forbidden field or a value of the wrong type on a catalog path
      */
-    Walk walk(CatalogEntry entry, ObjectNode body, String gatewayWebhookUrl) {
+    Walk walk(CatalogEntry entry, ObjectNode body, String gatewayWebhookUrl, @Nullable String credentialId) {
         Walk walk = new Walk(new ArrayList<>(), new ArrayList<>());
         Set<String> defaulted = applyDefaults(entry, body);
-        Context context = new Context(walk, gatewayWebhookUrl, defaulted);
+        Context context = new Context(walk, gatewayWebhookUrl, credentialId, defaulted);
         apply(body, entry.body(), "", context);
         if (entry.bodyShape() != null) {
             apply(body, shape(entry.bodyShape()), "", context);
@@ -122,6 +127,12 @@ final class RequestBodyWalker {
                     context.walk().webhookUrls().add(new ReplacedUrl(leaf.path(), url));
                     leaf.setter().accept(context.gatewayWebhookUrl());
                 }
+                // The tenant cannot have set it: every webhook URL's credentialId is a forbidden field.
+                ObjectNode server = leaf.holder();
+                String credentialId = context.credentialId();
+                if (credentialId != null && server != null) {
+                    server.put(CREDENTIAL_ID, credentialId);
+                }
             }, false);
         }
         shape.embeds().forEach((field, shapeName) -> visit(object, field.segments(), 0, prefix, (leaf) -> {
@@ -152,7 +163,7 @@ final class RequestBodyWalker {
             return;
         }
         if (presence && last) {
-            visitor.accept(new Leaf(path, child, (value) -> setOrRemove(object, name, value)));
+            visitor.accept(new Leaf(path, child, object, (value) -> setOrRemove(object, name, value)));
             return;
         }
         if (segment.array()) {
@@ -164,7 +175,8 @@ final class RequestBodyWalker {
                 JsonNode element = array.get(i);
                 if (last) {
                     int position = i;
-                    visitor.accept(new Leaf(elementPath, element, (value) -> array.set(position, StringNode.valueOf(value))));
+                    visitor.accept(new Leaf(elementPath, element, null,
+                            (value) -> array.set(position, StringNode.valueOf(value))));
                 }
                 else if (element instanceof ObjectNode elementObject) {
                     visit(elementObject, segments, index + 1, elementPath + ".", visitor, presence);
@@ -176,7 +188,7 @@ final class RequestBodyWalker {
             return;
         }
         if (last) {
-            visitor.accept(new Leaf(path, child, (value) -> setOrRemove(object, name, value)));
+            visitor.accept(new Leaf(path, child, object, (value) -> setOrRemove(object, name, value)));
         }
         else if (child instanceof ObjectNode childObject) {
             visit(childObject, segments, index + 1, path + ".", visitor, presence);
@@ -241,9 +253,11 @@ final class RequestBodyWalker {
     record ReplacedUrl(String field, String url) {
     }
 
-    private record Leaf(String path, @Nullable JsonNode value, Consumer<@Nullable String> setter) {
+    /** @param holder the object holding the value; {@code null} for an array element */
+    private record Leaf(String path, @Nullable JsonNode value, @Nullable ObjectNode holder,
+            Consumer<@Nullable String> setter) {
     }
 
-    private record Context(Walk walk, String gatewayWebhookUrl, Set<String> defaulted) {
+    private record Context(Walk walk, String gatewayWebhookUrl, @Nullable String credentialId, Set<String> defaulted) {
     }
 }

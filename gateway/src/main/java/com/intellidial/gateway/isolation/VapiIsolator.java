@@ -316,8 +316,11 @@ final class VapiIsolator implements UpstreamIsolator {
     private Mono<Body> rewrite(TenantContext tenant, CatalogEntry entry, byte[] bytes) {
         ObjectNode json = (bytes.length == 0) ? JsonNodeFactory.instance.objectNode()
                 : StrictJson.readRequest(bytes);
-        RequestBodyWalker.Walk walk = this.walker.walk(entry, json,
-                this.webhooks.tenantUrl(UPSTREAM, tenant.tenantId()));
+        // A VAPI credential lives in one org: the platform's webhook credential exists only in the shared org.
+        String credentialId = (tenant.tenant().vapiMode() == VapiMode.SHARED_ORG) ? this.webhooks.vapiCredentialId()
+                : null;
+        RequestBodyWalker.Walk walk = this.walker.walk(entry, json, this.webhooks.tenantUrl(UPSTREAM, tenant.tenantId()),
+                credentialId);
         return Flux.fromIterable(walk.references())
             .concatMap(reference -> resolve(tenant.tenantId(), reference.type(), reference.value(), reference.field())
                 .map(id -> (Runnable) () -> reference.replace().accept(id))

@@ -9,6 +9,7 @@ import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.Assert;
@@ -19,13 +20,17 @@ import org.springframework.validation.annotation.Validated;
  * @param publicBaseUrl the gateway's URL as upstreams reach it (scheme, host, port): webhook URLs in
  * tenant request bodies are rewritten to {@code <publicBaseUrl>/webhooks/<upstream>/<tenantId>}, and
  * Twilio signs the URL it calls
+ * @param vapiCredentialId the id of the platform's VAPI {@code webhook} credential (created once in the
+ * platform's VAPI org, docs/webhooks.md): set as {@code credentialId} next to every {@code server.url} the
+ * gateway rewrites, so VAPI authenticates its calls to the gateway; unset, VAPI authenticates only with an
+ * org-level credential
  * @param vapi how VAPI's server messages are authenticated and answered
  * @param relay how VAPI server messages are relayed to the tenant's own URL
  */
 @ConfigurationProperties(WebhooksProperties.PREFIX)
 @Validated
 public record WebhooksProperties(@NotNull @DefaultValue("http://localhost:8080") URI publicBaseUrl,
-        @Valid @NotNull @DefaultValue Vapi vapi, @Valid @NotNull @DefaultValue Relay relay) {
+        @Nullable String vapiCredentialId, @Valid @NotNull @DefaultValue Vapi vapi, @Valid @NotNull @DefaultValue Relay relay) {
 
     public static final String PREFIX = "gateway.webhooks";
 
@@ -33,6 +38,8 @@ public record WebhooksProperties(@NotNull @DefaultValue("http://localhost:8080")
         Assert.isTrue("http".equals(publicBaseUrl.getScheme()) || "https".equals(publicBaseUrl.getScheme()),
                 () -> "gateway.webhooks.public-base-url must be http or https: " + publicBaseUrl);
         Assert.hasText(publicBaseUrl.getHost(), () -> "gateway.webhooks.public-base-url needs a host: " + publicBaseUrl);
+        Assert.isTrue(vapiCredentialId == null || !vapiCredentialId.isBlank(),
+                "gateway.webhooks.vapi-credential-id must not be blank when set");
     }
 
     /** The URL VAPI or Twilio calls for one tenant's webhooks, e.g. {@code https://gw.example/webhooks/vapi/acme}. */

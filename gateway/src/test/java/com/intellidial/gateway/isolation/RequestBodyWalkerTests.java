@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import com.intellidial.gateway.catalog.BodyShape;
 import com.intellidial.gateway.catalog.CatalogEntry;
 import com.intellidial.gateway.catalog.EndpointCatalog;
 import com.intellidial.gateway.web.GatewayException;
@@ -23,6 +24,8 @@ class RequestBodyWalkerTests {
     private static final EndpointCatalog CATALOG = EndpointCatalog.forUpstream("vapi");
 
     private static final String HOOK = "https://gw.example/webhooks/vapi/acme";
+
+    private static final String CREDENTIAL = "cred-platform-webhook";
 
     private final RequestBodyWalker walker = new RequestBodyWalker(name -> CATALOG.shape(name).orElse(null));
 
@@ -71,7 +74,7 @@ class RequestBodyWalkerTests {
     @Test
     void replacesEachReferenceWithTheResolvedId() {
         ObjectNode body = StrictJson.readRequest("{\"model\":{\"toolIds\":[\"alias-1\",\"t2\"]},\"name\":\"x\"}".getBytes());
-        RequestBodyWalker.Walk walk = this.walker.walk(entry("vapi.assistant.create"), body, HOOK);
+        RequestBodyWalker.Walk walk = this.walker.walk(entry("vapi.assistant.create"), body, HOOK, CREDENTIAL);
         walk.references().forEach(ref -> ref.replace().accept("up-" + ref.value()));
         assertThat(body.toString()).isEqualTo("{\"model\":{\"toolIds\":[\"up-alias-1\",\"up-t2\"]},\"name\":\"x\"}");
     }
@@ -93,7 +96,7 @@ class RequestBodyWalkerTests {
     @Test
     void removesADefaultThatResolvesToNothing() {
         ObjectNode body = StrictJson.readRequest("{}".getBytes());
-        this.walker.walk(entry("vapi.call.create"), body, HOOK).references().forEach(ref -> ref.replace().accept(null));
+        this.walker.walk(entry("vapi.call.create"), body, HOOK, CREDENTIAL).references().forEach(ref -> ref.replace().accept(null));
         assertThat(body.toString()).isEqualTo("{}");
     }
 
@@ -102,11 +105,77 @@ class RequestBodyWalkerTests {
         ObjectNode body = StrictJson.readRequest(("{\"server\":{\"url\":\"https://t.example/a\"},\"model\":{\"tools\":"
                 + "[{\"type\":\"function\",\"server\":{\"url\":\"https://t.example/tool\"}}]},"
                 + "\"voice\":{\"fallbackPlan\":{\"voices\":[{\"server\":{\"url\":\"https://t.example/v\"}}]}}}").getBytes());
-        RequestBodyWalker.Walk walk = this.walker.walk(entry("vapi.assistant.create"), body, HOOK);
+        RequestBodyWalker.Walk walk = this.walker.walk(entry("vapi.assistant.create"), body, HOOK, CREDENTIAL);
         assertThat(walk.originalUrls()).containsExactlyInAnyOrderEntriesOf(Map.of("server.url", "https://t.example/a",
                 "model.tools[0].server.url", "https://t.example/tool",
                 "voice.fallbackPlan.voices[0].server.url", "https://t.example/v"));
-        assertThat(body.toString()).doesNotContain("t.example").contains(HOOK);
+        assertThat(body.toString()).doesNotContain("t.example").contains(HOOK, CREDENTIAL);
+    }
+
+    static Stream<Arguments> credentialIds() {
+        return Stream.of(Arguments.of("vapi.assistant.create", "{\"server\":{\"url\":\"https://t.example/a\"}}",
+                List.of("/server")),
+                Arguments.of("vapi.assistant.update", "{\"server\":{\"url\":\"https://t.example/a\"},\"voice\":"
+                        + "{\"fallbackPlan\":{\"voices\":[{\"server\":{\"url\":\"https://t.example/v\"}}]}}}",
+                        List.of("/server", "/voice/fallbackPlan/voices/0/server")),
+                Arguments.of("vapi.assistant.create", "{\"model\":{\"tools\":[{\"type\":\"function\",\"server\":"
+                        + "{\"url\":\"https://t.example/tool\"}},{\"type\":\"transferCall\",\"destinations\":"
+                        + "[{\"server\":{\"url\":\"https://t.example/d\"}}]}]}}",
+                        List.of("/model/tools/0/server", "/model/tools/1/destinations/0/server")),
+                Arguments.of("vapi.call.create", "{\"assistant\":"
+                        + "{\"server\":{\"url\":\"https://t.example/a\"}},\"squad\":{\"members\":[{\"assistant\":"
+                        + "{\"server\":{\"url\":\"https://t.example/m\"}}}]}}",
+                        List.of("/assistant/server", "/squad/members/0/assistant/server")),
+                Arguments.of("vapi.campaign.create", "{\"server\":{\"url\":\"https://t.example/c\"}}", List.of("/server")),
+                Arguments.of("vapi.phone-number.create", "{\"provider\":\"vapi\",\"server\":{\"url\":\"" + HOOK + "\"}}",
+                        List.of("/server")),
+                Arguments.of("vapi.tool.update", "{\"server\":{\"url\":\"https://t.example/t\"}}", List.of("/server")),
+                Arguments.of("vapi.assistant.create", "{\"server\":{\"url\":null},\"name\":\"x\"}", List.of()));
+    }
+
+    @ParameterizedTest
+    @MethodSource
+    void credentialIds(String entryId, String json, List<String> servers) {
+        ObjectNode body = StrictJson.readRequest(json.getBytes());
+        this.walker.walk(entry(entryId), body, HOOK, CREDENTIAL);
+        for (String server : servers) {
+            assertThat(body.at(server + "/url").stringValue()).as(server).isEqualTo(HOOK);
+            assertThat(body.at(server + "/credentialId").stringValue()).as(server).isEqualTo(CREDENTIAL);
+        }
+        assertThat(body.toString().split(CREDENTIAL, -1)).hasSize(servers.size() + 1);
+    }
+
+    @Test
+    void setsNoCredentialIdWhenNoneIsConfigured() {
+        ObjectNode body = StrictJson.readRequest("{\"server\":{\"url\":\"https://t.example/a\"}}".getBytes());
+        this.walker.walk(entry("vapi.assistant.create"), body, HOOK, null);
+        assertThat(body.toString()).isEqualTo("{\"server\":{\"url\":\"" + HOOK + "\"}}");
+    }
+
+    /** The credentialId the gateway sets is one a tenant can never set: it is forbidden next to every webhook URL. */
+    @Test
+    void everyWebhookUrlsCredentialIdIsForbidden() {
+        List<BodyShape> shapes = new java.util.ArrayList<>();
+        CATALOG.entries().forEach(entry -> shapes.add(entry.body()));
+        for (CatalogEntry entry : CATALOG.entries()) {
+            if (entry.bodyShape() != null) {
+                shapes.add(CATALOG.shape(entry.bodyShape()).orElseThrow());
+            }
+        }
+        for (String name : List.of("assistant", "tool", "squad", "customer")) {
+            shapes.add(CATALOG.shape(name).orElseThrow());
+        }
+        int checked = 0;
+        for (BodyShape shape : shapes) {
+            List<String> forbidden = shape.forbiddenFields().stream().map(Object::toString).toList();
+            for (var url : shape.webhookUrls()) {
+                assertThat(url.toString()).endsWith(".url");
+                assertThat(forbidden).as(url.toString())
+                    .contains(url.toString().substring(0, url.toString().length() - "url".length()) + RequestBodyWalker.CREDENTIAL_ID);
+                checked++;
+            }
+        }
+        assertThat(checked).isGreaterThan(10);
     }
 
     @Test
@@ -147,7 +216,7 @@ class RequestBodyWalkerTests {
     void stripsOrgIdWhereverAShapeApplies() {
         ObjectNode body = StrictJson.readRequest(
                 "{\"orgId\":\"o\",\"assistant\":{\"orgId\":\"o\",\"name\":\"n\"},\"metadata\":{\"orgId\":\"mine\"}}".getBytes());
-        this.walker.walk(entry("vapi.call.create"), body, HOOK);
+        this.walker.walk(entry("vapi.call.create"), body, HOOK, CREDENTIAL);
         assertThat(body.has("orgId")).isFalse();
         assertThat(body.get("assistant").has("orgId")).isFalse();
         assertThat(body.get("metadata").get("orgId").stringValue()).as("free-form metadata is the tenant's").isEqualTo("mine");
@@ -156,7 +225,7 @@ class RequestBodyWalkerTests {
     @Test
     void decodesUnicodeEscapedKeysBeforeApplyingRules() {
         ObjectNode body = StrictJson.readRequest("{\"\\u006frgId\":\"o\",\"\\u0061ssistantId\":\"a1\"}".getBytes());
-        RequestBodyWalker.Walk walk = this.walker.walk(entry("vapi.call.create"), body, HOOK);
+        RequestBodyWalker.Walk walk = this.walker.walk(entry("vapi.call.create"), body, HOOK, CREDENTIAL);
         assertThat(body.has("orgId")).isFalse();
         assertThat(walk.references()).extracting(RequestBodyWalker.Reference::value).contains("a1");
     }
@@ -187,7 +256,7 @@ class RequestBodyWalkerTests {
     }
 
     private RequestBodyWalker.Walk walk(String entryId, String json) {
-        return this.walker.walk(entry(entryId), StrictJson.readRequest(json.getBytes()), HOOK);
+        return this.walker.walk(entry(entryId), StrictJson.readRequest(json.getBytes()), HOOK, CREDENTIAL);
     }
 
     private static CatalogEntry entry(String id) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.intellidial.gateway.support.GatewayIntegrationTest;
+import com.intellidial.gateway.support.TestInfrastructure;
 import com.intellidial.gateway.support.TestTenants;
 import com.intellidial.gateway.support.TestTenants.TestTenant;
 import com.intellidial.gateway.support.TestUpstream;
@@ -32,6 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @GatewayIntegrationTest
 class VapiIsolationIntegrationTests {
+
+    private static final String CREDENTIAL_ID = TestInfrastructure.VAPI_WEBHOOK_CREDENTIAL_ID;
 
     @Autowired
     WebTestClient client;
@@ -253,16 +256,36 @@ class VapiIsolationIntegrationTests {
         JsonNode upstream = created.upstreamJson();
         assertThat(upstream.get("server").get("url").stringValue()).isEqualTo(gatewayUrl);
         assertThat(upstream.get("voice").get("server").get("url").stringValue()).isEqualTo(gatewayUrl);
+        // VAPI authenticates to the gateway with the platform's webhook credential, named next to each URL.
+        assertThat(upstream.get("server").get("credentialId").stringValue()).isEqualTo(CREDENTIAL_ID);
+        assertThat(upstream.get("voice").get("server").get("credentialId").stringValue()).isEqualTo(CREDENTIAL_ID);
         String id = created.json().get("id").stringValue();
         assertThat(this.webhookTargets.tenantUrl(acme.id(), "assistant", id).block()).isEqualTo("https://acme.example/vapi");
-        this.vapi.patch(acme, "/assistant/" + id, "{\"server\":{\"url\":\"https://acme.example/v2\"}}");
+        Reply updated = this.vapi.patch(acme, "/assistant/" + id, "{\"server\":{\"url\":\"https://acme.example/v2\"},"
+                + "\"model\":{\"provider\":\"openai\",\"model\":\"gpt-4o\",\"tools\":[{\"type\":\"function\","
+                + "\"server\":{\"url\":\"https://acme.example/tool\"}}]}}");
+        assertThat(updated.upstreamJson().get("server").get("credentialId").stringValue()).isEqualTo(CREDENTIAL_ID);
+        assertThat(updated.upstreamJson().at("/model/tools/0/server/credentialId").stringValue()).isEqualTo(CREDENTIAL_ID);
+        assertThat(updated.upstreamJson().at("/model/tools/0/server/url").stringValue()).isEqualTo(gatewayUrl);
         assertThat(this.webhookTargets.tenantUrl(acme.id(), "assistant", id).block()).isEqualTo("https://acme.example/v2");
         Reply number = this.vapi.post(acme, "/phone-number",
                 "{\"provider\":\"vapi\",\"server\":{\"url\":\"https://acme.example/number\"}}");
         assertThat(number.upstreamJson().get("server").get("url").stringValue()).isEqualTo(gatewayUrl);
+        assertThat(number.upstreamJson().get("server").get("credentialId").stringValue()).isEqualTo(CREDENTIAL_ID);
         assertThat(this.webhookTargets.tenantUrl(acme.id(), "phone-number", number.json().get("id").stringValue()).block())
             .isEqualTo("https://acme.example/number");
         assertThat(this.webhookTargets.tenantUrl("someone-else", "assistant", id).blockOptional()).isEmpty();
+    }
+
+    @Test
+    void dedicatedOrgsGetNoPlatformCredentialId() {
+        TestTenant own = this.tenants.create("iso-hook-dedicated", VapiMode.DEDICATED_ORG, TelephonyMode.VAPI_NUMBER);
+        Reply created = this.vapi.post(own, "/assistant", "{\"server\":{\"url\":\"https://own.example/vapi\"}}");
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.upstreamJson().get("server").get("url").stringValue())
+            .isEqualTo(this.webhooks.tenantUrl("vapi", own.id()));
+        assertThat(created.upstreamJson().get("server").has("credentialId"))
+            .as("the platform's credential does not exist in the tenant's own org").isFalse();
     }
 
     @Test

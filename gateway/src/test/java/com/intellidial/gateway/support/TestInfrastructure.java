@@ -24,6 +24,9 @@ public class TestInfrastructure implements ApplicationContextInitializer<Configu
     /** The admin API token of test contexts ({@code X-Admin-Token}). */
     public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
 
+    /** The platform's VAPI webhook credential id of test contexts ({@code gateway.webhooks.vapi-credential-id}). */
+    public static final String VAPI_WEBHOOK_CREDENTIAL_ID = "sim-platform-webhook-credential";
+
     /** A fresh spill directory per test context, so no test replays another JVM's events. */
     private static String spillDir() {
         try {
@@ -51,6 +54,7 @@ public class TestInfrastructure implements ApplicationContextInitializer<Configu
         properties.put("gateway.secrets.backend", "local");
         properties.put("gateway.metering.spill-dir", spillDir());
         properties.put("gateway.admin.token", ADMIN_TOKEN);
+        properties.put("gateway.webhooks.vapi-credential-id", VAPI_WEBHOOK_CREDENTIAL_ID);
         // Tests send bursts per key; rate-limit tests build their own limiters with small buckets.
         properties.put("gateway.rate-limits.tenant.replenish-rate", "1000");
         properties.put("gateway.rate-limits.tenant.burst-capacity", "5000");
