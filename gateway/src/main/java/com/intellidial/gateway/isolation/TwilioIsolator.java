@@ -44,6 +44,7 @@ import com.intellidial.gateway.tenant.TenantContext;
 import com.intellidial.gateway.web.GatewayAttributes;
 import com.intellidial.gateway.web.GatewayException;
 import com.intellidial.gateway.web.ProblemType;
+import com.intellidial.gateway.webhooks.RelayTargetGuard;
 import com.intellidial.gateway.webhooks.WebhooksProperties;
 
 /**
@@ -94,9 +95,12 @@ class TwilioIsolator implements UpstreamIsolator {
 
     private final WebhooksProperties webhooks;
 
-    TwilioIsolator(TwilioOwnership ownership, WebhooksProperties webhooks) {
+    private final RelayTargetGuard relayTargets;
+
+    TwilioIsolator(TwilioOwnership ownership, WebhooksProperties webhooks, RelayTargetGuard relayTargets) {
         this.ownership = ownership;
         this.webhooks = webhooks;
+        this.relayTargets = relayTargets;
     }
 
     @Override
@@ -183,6 +187,12 @@ class TwilioIsolator implements UpstreamIsolator {
                 checkForm(scope, form);
                 if (scope.entry.id().equals("twilio.call.create")) {
                     scope.statusCallback = form.first("StatusCallback");
+                    String refusal = (scope.statusCallback != null) ? this.relayTargets.refusal(scope.statusCallback)
+                            : null;
+                    if (refusal != null) {
+                        throw new GatewayException(ProblemType.MALFORMED_REQUEST, "StatusCallback " + refusal
+                                + ": webhooks are never relayed to internal networks").withExtension("field", "StatusCallback");
+                    }
                     form.set("StatusCallback", this.webhooks.url("/webhooks/twilio/" + scope.tenantId));
                     form.set("StatusCallbackMethod", "POST");
                 }

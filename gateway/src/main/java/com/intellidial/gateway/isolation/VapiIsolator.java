@@ -19,6 +19,7 @@ import com.intellidial.gateway.web.GatewayAttributes;
 import com.intellidial.gateway.web.GatewayException;
 import com.intellidial.gateway.web.GatewayHeaders;
 import com.intellidial.gateway.web.ProblemType;
+import com.intellidial.gateway.webhooks.RelayTargetGuard;
 import com.intellidial.gateway.webhooks.WebhooksProperties;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -73,17 +74,21 @@ final class VapiIsolator implements UpstreamIsolator {
 
     private final WebhooksProperties webhooks;
 
+    private final RelayTargetGuard relayTargets;
+
     private final IsolationProperties properties;
 
     private final int maxBodyBytes;
 
     VapiIsolator(EndpointCatalog catalog, CachingOwnershipStore store, R2dbcWebhookTargets targets,
-            WebhooksProperties webhooks, IsolationProperties properties, long maxBodyBytes) {
+            WebhooksProperties webhooks, RelayTargetGuard relayTargets, IsolationProperties properties,
+            long maxBodyBytes) {
         this.catalog = catalog;
         this.walker = new RequestBodyWalker(name -> catalog.shape(name).orElse(null));
         this.store = store;
         this.targets = targets;
         this.webhooks = webhooks;
+        this.relayTargets = relayTargets;
         this.properties = properties;
         this.maxBodyBytes = (int) Math.min(Integer.MAX_VALUE, maxBodyBytes);
     }
@@ -321,6 +326,13 @@ final class VapiIsolator implements UpstreamIsolator {
                 : null;
         RequestBodyWalker.Walk walk = this.walker.walk(entry, json, this.webhooks.tenantUrl(UPSTREAM, tenant.tenantId()),
                 credentialId);
+        for (RequestBodyWalker.ReplacedUrl url : walk.webhookUrls()) {
+            String refusal = this.relayTargets.refusal(url.url());
+            if (refusal != null) {
+                throw new GatewayException(ProblemType.MALFORMED_REQUEST, "Field '" + url.field() + "' " + refusal
+                        + ": webhooks are never relayed to internal networks").withExtension("field", url.field());
+            }
+        }
         return Flux.fromIterable(walk.references())
             .concatMap(reference -> resolve(tenant.tenantId(), reference.type(), reference.value(), reference.field())
                 .map(id -> (Runnable) () -> reference.replace().accept(id))

@@ -174,6 +174,9 @@ class TenantRelay {
     }
 
     private static boolean retryable(Throwable error) {
+        if (RelayTargetGuard.isBlockedTarget(error)) {
+            return false;
+        }
         if (error instanceof RelayStatusException status) {
             int code = status.status.value();
             return code == 408 || code == 429 || status.status.is5xxServerError();

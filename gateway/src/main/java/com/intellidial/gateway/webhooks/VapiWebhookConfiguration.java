@@ -7,7 +7,6 @@ import java.time.Duration;
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.netty.channel.ChannelOption;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -42,11 +41,10 @@ class VapiWebhookConfiguration {
     @Bean
     RouterFunction<ServerResponse> vapiWebhookRoute(SecretStore secrets, OwnershipStore ownershipStore,
             WebhookTargets targets, TenantRepository tenants, VapiUsageRecorder usage, WebhooksProperties properties,
-            LimitsProperties limits, MeterRegistry meters) {
+            LimitsProperties limits, RelayTargetGuard guard, MeterRegistry meters) {
         Clock clock = Clock.systemUTC();
         VapiOwnership ownership = new StoreOwnership(ownershipStore);
-        HttpClient http = HttpClient.create()
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.relay().connectTimeout().toMillis());
+        HttpClient http = guard.httpClient(properties.relay().connectTimeout());
         long maxBody = limits.maxBodySize().toBytes();
         WebClient client = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http))
             .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize((int) Math.min(maxBody, Integer.MAX_VALUE)))

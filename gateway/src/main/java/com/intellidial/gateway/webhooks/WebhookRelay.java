@@ -7,6 +7,7 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
@@ -18,7 +19,7 @@ import com.intellidial.gateway.credentials.SecretStore;
 /**
  * Relays a webhook to the tenant's own URL, signed with {@link RelaySigner}. Fire and forget: the
  * caller never waits; failures are retried a bounded number of times with backoff, then dropped
- * and logged.
+ * and logged. Targets on internal networks are refused ({@link RelayTargetGuard}).
  */
 @Component
 class WebhookRelay {
@@ -31,8 +32,10 @@ class WebhookRelay {
 
     private final Clock clock;
 
-    WebhookRelay(SecretStore secrets) {
-        this.client = WebClient.builder().build();
+    WebhookRelay(SecretStore secrets, RelayTargetGuard guard, WebhooksProperties properties) {
+        this.client = WebClient.builder()
+            .clientConnector(new ReactorClientHttpConnector(guard.httpClient(properties.relay().connectTimeout())))
+            .build();
         this.secrets = secrets;
         this.clock = Clock.systemUTC();
     }
@@ -62,7 +65,7 @@ class WebhookRelay {
                 .retrieve()
                 .toBodilessEntity()
                 .timeout(Duration.ofSeconds(10)))
-            .retryWhen(Retry.backoff(2, Duration.ofMillis(200)))
+            .retryWhen(Retry.backoff(2, Duration.ofMillis(200)).filter(error -> !RelayTargetGuard.isBlockedTarget(error)))
             .subscribe((response) -> log.debug("Relayed a webhook for tenant {}: {}", tenantId, response.getStatusCode()),
                     (error) -> log.warn("Dropped a webhook relay for tenant {}: {}", tenantId, error.toString()));
     }

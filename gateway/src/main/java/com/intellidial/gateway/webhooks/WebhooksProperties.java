@@ -25,7 +25,7 @@ import org.springframework.validation.annotation.Validated;
  * gateway rewrites, so VAPI authenticates its calls to the gateway; unset, VAPI authenticates only with an
  * org-level credential
  * @param vapi how VAPI's server messages are authenticated and answered
- * @param relay how VAPI server messages are relayed to the tenant's own URL
+ * @param relay how VAPI server messages and Twilio status callbacks are relayed to the tenant's own URL
  */
 @ConfigurationProperties(WebhooksProperties.PREFIX)
 @Validated
@@ -86,11 +86,13 @@ public record WebhooksProperties(@NotNull @DefaultValue("http://localhost:8080")
      * @param jitter the random share of each delay (0 to 1)
      * @param maxInFlight how many asynchronous relays may be pending at once; beyond that a message is
      * dropped (and counted) instead of queued, so a slow tenant cannot exhaust memory
+     * @param allowPrivateTargets whether relays (VAPI and Twilio) may go to loopback, link-local, private,
+     * CGNAT and other internal addresses; only for local runs and tests, never in production (SSRF)
      */
     public record Relay(@NotNull @DefaultValue("2s") Duration connectTimeout,
             @NotNull @DefaultValue("10s") Duration responseTimeout, @Min(1) @DefaultValue("5") int maxAttempts,
             @NotNull @DefaultValue("1s") Duration initialBackoff, @NotNull @DefaultValue("1m") Duration maxBackoff,
             @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.5") double jitter,
-            @Min(1) @DefaultValue("1000") int maxInFlight) {
+            @Min(1) @DefaultValue("1000") int maxInFlight, @DefaultValue("false") boolean allowPrivateTargets) {
     }
 }

@@ -55,6 +55,8 @@ public class TestInfrastructure implements ApplicationContextInitializer<Configu
         properties.put("gateway.metering.spill-dir", spillDir());
         properties.put("gateway.admin.token", ADMIN_TOKEN);
         properties.put("gateway.webhooks.vapi-credential-id", VAPI_WEBHOOK_CREDENTIAL_ID);
+        // Tenant endpoints in tests listen on 127.0.0.1; production refuses internal relay targets.
+        properties.put("gateway.webhooks.relay.allow-private-targets", "true");
         // Tests send bursts per key; rate-limit tests build their own limiters with small buckets.
         properties.put("gateway.rate-limits.tenant.replenish-rate", "1000");
         properties.put("gateway.rate-limits.tenant.burst-capacity", "5000");
