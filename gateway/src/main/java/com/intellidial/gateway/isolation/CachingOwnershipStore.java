@@ -1,6 +1,5 @@
 package com.intellidial.gateway.isolation;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -15,7 +14,7 @@ import java.util.regex.Pattern;
 import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
+import com.intellidial.gateway.cluster.PresenceExpiry;
 import com.intellidial.gateway.cluster.ClusterEvents;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -66,11 +65,11 @@ final class CachingOwnershipStore implements OwnershipStore, SmartLifecycle {
             .register(meters);
         this.owners = Caffeine.newBuilder()
             .maximumSize(properties.cacheSize())
-            .expireAfter(new PositiveNegativeExpiry(properties.ownershipTtl(), properties.negativeTtl()))
+            .expireAfter(new PresenceExpiry<Object, String>(properties.ownershipTtl(), properties.negativeTtl()))
             .buildAsync(new OwnerLoader());
         this.aliases = Caffeine.newBuilder()
             .maximumSize(properties.cacheSize() / 10)
-            .expireAfter(new PositiveNegativeExpiry(properties.ownershipTtl(), properties.negativeTtl()))
+            .expireAfter(new PresenceExpiry<Object, String>(properties.ownershipTtl(), properties.negativeTtl()))
             .buildAsync((AliasKey key, Executor executor) -> loadAlias(key));
     }
 
@@ -233,25 +232,6 @@ final class CachingOwnershipStore implements OwnershipStore, SmartLifecycle {
                 keys.forEach(key -> result.put(key, Optional.ofNullable(found.get(key))));
                 return result;
             }).toFuture();
-        }
-    }
-
-    /** Known owners live for the ownership TTL, "nobody" only for the negative TTL. */
-    private record PositiveNegativeExpiry(Duration positive, Duration negative) implements Expiry<Object, Optional<String>> {
-
-        @Override
-        public long expireAfterCreate(Object key, Optional<String> value, long currentTime) {
-            return (value.isPresent() ? this.positive : this.negative).toNanos();
-        }
-
-        @Override
-        public long expireAfterUpdate(Object key, Optional<String> value, long currentTime, long currentDuration) {
-            return expireAfterCreate(key, value, currentTime);
-        }
-
-        @Override
-        public long expireAfterRead(Object key, Optional<String> value, long currentTime, long currentDuration) {
-            return currentDuration;
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import com.intellidial.gateway.catalog.CatalogEntry;
 import com.intellidial.gateway.catalog.CatalogMatch;
+import com.intellidial.gateway.web.GatewayAttributes;
 import com.intellidial.gateway.web.GatewayException;
 import com.intellidial.gateway.web.ProblemType;
 import org.jspecify.annotations.Nullable;
@@ -48,9 +49,12 @@ final class ScopedResponse extends ServerHttpResponseDecorator {
 
     private final int maxBytes;
 
+    private final Map<String, Object> exchangeAttributes;
+
     ScopedResponse(ServerHttpResponse delegate, Scope scope, CachingOwnershipStore store, R2dbcWebhookTargets targets,
-            long maxBytes) {
+            long maxBytes, Map<String, Object> exchangeAttributes) {
         super(delegate);
+        this.exchangeAttributes = exchangeAttributes;
         this.scope = scope;
         this.store = store;
         this.targets = targets;
@@ -96,7 +100,10 @@ final class ScopedResponse extends ServerHttpResponseDecorator {
             scoped = filterList(json, entry);
         }
         else if (entry.creates() != null) {
-            scoped = afterSuccess(createdIds(json, entry)).thenReturn(json);
+            List<String> created = createdIds(json, entry);
+            // Metering counts created calls from here (CallCreated), without reading the body again.
+            this.exchangeAttributes.put(GatewayAttributes.CREATED_RESOURCES, created);
+            scoped = afterSuccess(created).thenReturn(json);
         }
         else {
             scoped = afterSuccess(List.of()).thenReturn(json);

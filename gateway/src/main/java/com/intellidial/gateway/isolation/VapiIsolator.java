@@ -378,7 +378,7 @@ final class VapiIsolator implements UpstreamIsolator {
         return exchange.mutate()
             .request(mutated)
             .response(new ScopedResponse(exchange.getResponse(), scope, this.store, this.targets,
-                    this.properties.maxResponseSize().toBytes()))
+                    this.properties.maxResponseSize().toBytes(), exchange.getAttributes()))
             .build();
     }
 

@@ -31,7 +31,7 @@ final class CallCreation {
 
     /**
      * The ids isolation read from a successful create response
-     * ({@link GatewayAttributes#CREATED_RESOURCES}); empty until isolation sets them.
+     * ({@link GatewayAttributes#CREATED_RESOURCES}, set by isolation); empty when none were read.
      */
     static List<String> createdIds(ServerWebExchange exchange) {
         Object created = exchange.getAttribute(GatewayAttributes.CREATED_RESOURCES);

@@ -27,6 +27,7 @@ import com.intellidial.gateway.credentials.CredentialResolver;
 import com.intellidial.gateway.credentials.Secret;
 import com.intellidial.gateway.credentials.SecretPath;
 import com.intellidial.gateway.credentials.SecretStore;
+import com.intellidial.gateway.isolation.OwnershipStore;
 import com.intellidial.gateway.isolation.TwilioOwnership;
 import com.intellidial.gateway.isolation.TwilioOwnership.OwnedNumber;
 import com.intellidial.gateway.provisioning.ProvisioningOperations.Operation;
@@ -49,6 +50,10 @@ public class NumberProvisioning {
 
     private static final Logger log = LoggerFactory.getLogger(NumberProvisioning.class);
 
+    private static final String VAPI = "vapi";
+
+    private static final String PHONE_NUMBER = "phone-number";
+
     private final TwilioClients twilio;
 
     private final SecretStore secrets;
@@ -61,11 +66,14 @@ public class NumberProvisioning {
 
     private final Upstream vapi;
 
+    private final OwnershipStore vapiOwnership;
+
     private final WebClient web = WebClient.builder().build();
 
     NumberProvisioning(TwilioClients twilio, SecretStore secrets, ProvisioningOperations operations,
-            TwilioOwnership ownership, CredentialResolver credentials, Upstreams upstreams) {
+            TwilioOwnership ownership, CredentialResolver credentials, Upstreams upstreams, OwnershipStore vapiOwnership) {
         this.twilio = twilio;
+        this.vapiOwnership = vapiOwnership;
         this.secrets = secrets;
         this.operations = operations;
         this.ownership = ownership;
@@ -107,7 +115,9 @@ public class NumberProvisioning {
      */
     public Mono<Void> release(Tenant tenant, String phoneNumberSid) {
         if (tenant.telephonyMode() == TelephonyMode.VAPI_NUMBER) {
-            return deleteFromVapi(tenant, phoneNumberSid);
+            return this.vapiOwnership.isOwnedBy(tenant.id(), VAPI, PHONE_NUMBER, phoneNumberSid)
+                .flatMap((owned) -> owned ? deleteFromVapi(tenant, phoneNumberSid)
+                        : Mono.error(new GatewayException(ProblemType.NOT_FOUND, "No such phone number")));
         }
         return this.ownership.numbers(tenant.id())
             .flatMap((owned) -> owned.stream()
@@ -200,6 +210,8 @@ public class NumberProvisioning {
             .filter((id) -> !id.isEmpty())
             .switchIfEmpty(Mono.error(() -> new GatewayException(ProblemType.UPSTREAM_UNAVAILABLE,
                     "VAPI did not return the imported phone number")))
+            // The number is the tenant's on the VAPI side too, so it can use it through /vapi.
+            .flatMap((id) -> this.vapiOwnership.record(tenant.id(), VAPI, PHONE_NUMBER, id, null).thenReturn(id))
             .onErrorMap(WebClientResponseException.class, (ex) -> new GatewayException(ProblemType.UPSTREAM_UNAVAILABLE,
                     "VAPI refused the phone number (" + ex.getStatusCode().value() + ")", ex));
     }
@@ -214,7 +226,7 @@ public class NumberProvisioning {
             .onErrorResume(WebClientResponseException.class,
                     (ex) -> (ex.getStatusCode().value() == HttpStatus.NOT_FOUND.value()) ? Mono.empty() : Mono.error(
                             new GatewayException(ProblemType.UPSTREAM_UNAVAILABLE, "VAPI refused to delete the number", ex)))
-            .then();
+            .then(this.vapiOwnership.forget(tenant.id(), VAPI, PHONE_NUMBER, vapiId));
     }
 
     /** Releases the number bought for a failed run, then fails the run with the original error. */

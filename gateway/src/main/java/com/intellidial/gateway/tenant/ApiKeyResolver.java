@@ -1,13 +1,12 @@
 package com.intellidial.gateway.tenant;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
+import com.intellidial.gateway.cluster.PresenceExpiry;
 import com.intellidial.gateway.web.GatewayException;
 import com.intellidial.gateway.web.ProblemType;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -41,7 +40,7 @@ public class ApiKeyResolver {
         TenantProperties.KeyCache config = properties.keyCache();
         this.cache = Caffeine.newBuilder()
             .maximumSize(config.maximumSize())
-            .expireAfter(new FoundOrMissingExpiry(config.ttl(), config.negativeTtl()))
+            .expireAfter(new PresenceExpiry<String, KeyRecord>(config.ttl(), config.negativeTtl()))
             .buildAsync((keyId, executor) -> repository.findKey(keyId)
                 .map(Optional::of)
                 .defaultIfEmpty(Optional.empty())
@@ -108,24 +107,5 @@ public class ApiKeyResolver {
 
     static GatewayException unauthenticated(String detail) {
         return new GatewayException(ProblemType.UNAUTHENTICATED, detail).withHeader("WWW-Authenticate", CHALLENGE);
-    }
-
-    /** Found keys live for the TTL, unknown ones for the shorter negative TTL. */
-    private record FoundOrMissingExpiry(Duration ttl, Duration negativeTtl) implements Expiry<String, Optional<KeyRecord>> {
-
-        @Override
-        public long expireAfterCreate(String key, Optional<KeyRecord> value, long currentTime) {
-            return (value.isPresent() ? this.ttl : this.negativeTtl).toNanos();
-        }
-
-        @Override
-        public long expireAfterUpdate(String key, Optional<KeyRecord> value, long currentTime, long currentDuration) {
-            return expireAfterCreate(key, value, currentTime);
-        }
-
-        @Override
-        public long expireAfterRead(String key, Optional<KeyRecord> value, long currentTime, long currentDuration) {
-            return currentDuration;
-        }
     }
 }
