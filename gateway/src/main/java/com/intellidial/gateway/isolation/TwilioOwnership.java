@@ -5,25 +5,73 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
+import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.intellidial.gateway.cluster.ClusterEvents;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
 /**
  * Which Twilio numbers and calls belong to which tenant (tables {@code twilio_numbers} and
  * {@code twilio_calls}): the ownership the gateway enforces for tenants of the shared platform
  * account, and the StatusCallback a tenant asked for on a call the gateway placed.
+ * <p>
+ * Reads go through two Caffeine caches so that a warm shared-pool request reads no database:
+ * a tenant's numbers (evicted by every write, here and on the other instances through the
+ * {@value #CHANNEL} cluster channel, and expiring after the ownership TTL), and placed calls. A
+ * call never changes owner, so only calls found are cached: one not found (perhaps just placed
+ * through another instance) is looked up again on the next request. Concurrent misses share one
+ * query, and each database read counts in {@code gateway.isolation.twilio-ownership.loads}.
  */
 @Repository
-public class TwilioOwnership {
+public class TwilioOwnership implements SmartLifecycle {
+
+    /** The cluster channel that carries number evictions (payload: the tenant id). */
+    static final String CHANNEL = "gateway_twilio_numbers";
+
+    private static final Logger log = LoggerFactory.getLogger(TwilioOwnership.class);
 
     private final DatabaseClient db;
 
-    TwilioOwnership(DatabaseClient db) {
+    private final ClusterEvents events;
+
+    private final AsyncLoadingCache<String, List<OwnedNumber>> numbers;
+
+    private final AsyncLoadingCache<String, CallRecord> calls;
+
+    private final Counter loads;
+
+    private volatile @Nullable Disposable listening;
+
+    TwilioOwnership(DatabaseClient db, ClusterEvents events, IsolationProperties properties, MeterRegistry meters) {
         this.db = db;
+        this.events = events;
+        this.loads = Counter.builder("gateway.isolation.twilio-ownership.loads")
+            .description("Twilio number and call ownership lookups that went to the database")
+            .register(meters);
+        this.numbers = Caffeine.newBuilder()
+            .maximumSize(properties.cacheSize() / 10)
+            .expireAfterWrite(properties.ownershipTtl())
+            .buildAsync((String tenantId, Executor executor) -> loadNumbers(tenantId));
+        this.calls = Caffeine.newBuilder()
+            .maximumSize(properties.cacheSize())
+            .expireAfterWrite(properties.ownershipTtl())
+            .buildAsync(new CallLoader());
     }
 
     /**
@@ -41,8 +89,13 @@ public class TwilioOwnership {
         }
     }
 
-    /** The tenant's numbers in one account. */
+    /** The tenant's numbers. */
     public Mono<List<OwnedNumber>> numbers(String tenantId) {
+        return Mono.fromFuture(() -> this.numbers.get(tenantId));
+    }
+
+    private CompletableFuture<List<OwnedNumber>> loadNumbers(String tenantId) {
+        this.loads.increment();
         return this.db.sql("select phone_number_sid, phone_number, account_sid, vapi_phone_number_id from twilio_numbers"
                 + " where tenant_id = :t")
             .bind("t", tenantId)
@@ -51,7 +104,8 @@ public class TwilioOwnership {
                     String.valueOf(row.get("account_sid", String.class)),
                     row.get("vapi_phone_number_id", String.class)))
             .all()
-            .collectList();
+            .collectList()
+            .toFuture();
     }
 
     /** Records that the tenant owns a number; a number already owned by another tenant stays theirs. */
@@ -66,7 +120,8 @@ public class TwilioOwnership {
             .bind("v", Optional.ofNullable(number.vapiPhoneNumberId()).orElse(""))
             .fetch()
             .rowsUpdated()
-            .map((rows) -> rows > 0);
+            .map((rows) -> rows > 0)
+            .flatMap((added) -> evict(tenantId).thenReturn(added));
     }
 
     /** Forgets a number of the tenant (released). */
@@ -74,7 +129,18 @@ public class TwilioOwnership {
         return this.db.sql("delete from twilio_numbers where tenant_id = :t and phone_number_sid = :sid")
             .bind("t", tenantId)
             .bind("sid", phoneNumberSid)
-            .then();
+            .then()
+            .then(evict(tenantId));
+    }
+
+    /** Evicts the tenant's numbers here, then on the other instances (best effort: the TTL bounds a missed message). */
+    private Mono<Void> evict(String tenantId) {
+        return Mono.fromRunnable(() -> this.numbers.synchronous().invalidate(tenantId))
+            .then(this.events.publish(CHANNEL, tenantId))
+            .onErrorResume((ex) -> {
+                log.warn("Could not publish a Twilio number eviction ({}); other instances catch up by TTL", ex.toString());
+                return Mono.empty();
+            });
     }
 
     /** Records a call the tenant placed through the gateway and the StatusCallback it asked for. */
@@ -93,21 +159,60 @@ public class TwilioOwnership {
         if (callSids.isEmpty()) {
             return Mono.just(List.of());
         }
-        return this.db.sql("select call_sid from twilio_calls where tenant_id = :t and call_sid = any(:c)")
-            .bind("t", tenantId)
-            .bind("c", callSids.toArray(String[]::new))
-            .map((row) -> String.valueOf(row.get("call_sid", String.class)))
-            .all()
-            .collectList();
+        return Mono.fromFuture(() -> this.calls.getAll(callSids))
+            .map((found) -> callSids.stream()
+                .filter((sid) -> found.containsKey(sid) && found.get(sid).tenantId().equals(tenantId))
+                .toList());
     }
 
     /** The call's record if the tenant placed it through the gateway. */
     public Mono<PlacedCall> call(String tenantId, String callSid) {
-        return this.db.sql("select status_callback from twilio_calls where tenant_id = :t and call_sid = :c")
-            .bind("t", tenantId)
-            .bind("c", callSid)
-            .map((row) -> new PlacedCall(callSid, row.get("status_callback", String.class)))
-            .one();
+        return Mono.fromFuture(() -> this.calls.get(callSid))
+            .filter((found) -> found.tenantId().equals(tenantId))
+            .map((found) -> new PlacedCall(callSid, found.statusCallback()));
+    }
+
+    @Override
+    public void start() {
+        this.listening = this.events.listen(CHANNEL).subscribe(this.numbers.synchronous()::invalidate,
+                (ex) -> log.warn("Twilio number eviction listener stopped: {}", ex.toString()));
+    }
+
+    @Override
+    public void stop() {
+        Disposable subscription = this.listening;
+        if (subscription != null) {
+            subscription.dispose();
+            this.listening = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return this.listening != null;
+    }
+
+    /** Loads the calls found, all in one query; calls not found are left out, so not cached. */
+    private final class CallLoader implements AsyncCacheLoader<String, CallRecord> {
+
+        @Override
+        public CompletableFuture<@Nullable CallRecord> asyncLoad(String callSid, Executor executor) {
+            return asyncLoadAll(Set.of(callSid), executor).thenApply((found) -> found.get(callSid));
+        }
+
+        @Override
+        public CompletableFuture<Map<String, CallRecord>> asyncLoadAll(Set<? extends String> callSids, Executor executor) {
+            TwilioOwnership.this.loads.increment();
+            return TwilioOwnership.this.db
+                .sql("select call_sid, tenant_id, status_callback from twilio_calls where call_sid = any(:c)")
+                .bind("c", callSids.toArray(String[]::new))
+                .map((row) -> Map.entry(String.valueOf(row.get("call_sid", String.class)),
+                        new CallRecord(String.valueOf(row.get("tenant_id", String.class)),
+                                row.get("status_callback", String.class))))
+                .all()
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue)
+                .toFuture();
+        }
     }
 
     /**
@@ -130,5 +235,9 @@ public class TwilioOwnership {
      * @param statusCallback the tenant's own StatusCallback URL, if it gave one
      */
     public record PlacedCall(String callSid, @Nullable String statusCallback) {
+    }
+
+    /** A placed call's owner and the StatusCallback it asked for. */
+    private record CallRecord(String tenantId, @Nullable String statusCallback) {
     }
 }

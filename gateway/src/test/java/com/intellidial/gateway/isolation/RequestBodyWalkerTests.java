@@ -152,9 +152,12 @@ class RequestBodyWalkerTests {
         assertThat(body.toString()).isEqualTo("{\"server\":{\"url\":\"" + HOOK + "\"}}");
     }
 
-    /** The credentialId the gateway sets is one a tenant can never set: it is forbidden next to every webhook URL. */
+    /**
+     * The credentialId the gateway sets is one a tenant can never set, nor override with an
+     * {@code Authorization} in {@code server.headers}: both are forbidden next to every webhook URL.
+     */
     @Test
-    void everyWebhookUrlsCredentialIdIsForbidden() {
+    void everyWebhookUrlsCredentialIdAndHeadersAreForbidden() {
         List<BodyShape> shapes = new java.util.ArrayList<>();
         CATALOG.entries().forEach(entry -> shapes.add(entry.body()));
         for (CatalogEntry entry : CATALOG.entries()) {
@@ -170,8 +173,9 @@ class RequestBodyWalkerTests {
             List<String> forbidden = shape.forbiddenFields().stream().map(Object::toString).toList();
             for (var url : shape.webhookUrls()) {
                 assertThat(url.toString()).endsWith(".url");
+                String server = url.toString().substring(0, url.toString().length() - "url".length());
                 assertThat(forbidden).as(url.toString())
-                    .contains(url.toString().substring(0, url.toString().length() - "url".length()) + RequestBodyWalker.CREDENTIAL_ID);
+                    .contains(server + RequestBodyWalker.CREDENTIAL_ID, server + "headers");
                 checked++;
             }
         }
@@ -187,6 +191,12 @@ class RequestBodyWalkerTests {
         return Stream.of(Arguments.of("vapi.assistant.create", "{\"credentialIds\":[\"c\"]}", "credentialIds"),
                 Arguments.of("vapi.assistant.create", "{\"credentials\":null}", "credentials"),
                 Arguments.of("vapi.assistant.create", "{\"server\":{\"credentialId\":\"c\"}}", "server.credentialId"),
+                Arguments.of("vapi.assistant.create", "{\"server\":{\"headers\":{\"Authorization\":\"x\"}}}",
+                        "server.headers"),
+                Arguments.of("vapi.call.create", "{\"assistant\":{\"voice\":{\"server\":{\"headers\":{}}}}}",
+                        "assistant.voice.server.headers"),
+                Arguments.of("vapi.tool.create", "{\"destinations\":[{\"server\":{\"headers\":{}}}]}",
+                        "destinations[0].server.headers"),
                 Arguments.of("vapi.call.create", "{\"phoneNumber\":{}}", "phoneNumber"),
                 Arguments.of("vapi.call.create", "{\"assistant\":{\"credentialIds\":[]}}", "assistant.credentialIds"),
                 Arguments.of("vapi.call.create", "{\"workflow\":{}}", "workflow"),

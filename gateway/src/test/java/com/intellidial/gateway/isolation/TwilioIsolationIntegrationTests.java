@@ -1,11 +1,13 @@
 package com.intellidial.gateway.isolation;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.intellidial.gateway.cluster.ClusterEvents;
 import com.intellidial.gateway.credentials.CachingSecretStore;
 import com.intellidial.gateway.credentials.LocalSecretStore;
 import com.intellidial.gateway.credentials.SecretPath;
@@ -28,6 +30,7 @@ import com.twilio.rest.api.v2010.account.Recording;
 import com.twilio.rest.api.v2010.account.availablephonenumbercountry.Local;
 import com.twilio.rest.api.v2010.account.usage.Record;
 import com.twilio.type.PhoneNumber;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,11 +41,13 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The Twilio surface end to end, with the official twilio-java client used as a tenant would, in
@@ -69,6 +74,15 @@ class TwilioIsolationIntegrationTests {
 
     @Autowired
     CachingSecretStore cache;
+
+    @Autowired
+    MeterRegistry meters;
+
+    @Autowired
+    DatabaseClient db;
+
+    @Autowired
+    ClusterEvents events;
 
     @LocalServerPort
     int port;
@@ -205,6 +219,56 @@ class TwilioIsolationIntegrationTests {
                 (String) aliceNumber.get("phoneNumber"), HttpStatus.NOT_FOUND);
         assertNotForwarded(alice, base + "/IncomingPhoneNumbers.json", "PhoneNumber", "+14155550177", HttpStatus.NOT_FOUND);
         assertThat(output.getAll()).doesNotContain(TestUpstream.PLATFORM_TWILIO_TOKEN);
+    }
+
+    @Test
+    void warmSharedPoolRequestsReadNoDatabase() {
+        TestTenant tenant = this.tenants.create("poolwarm", VapiMode.SHARED_ORG, TelephonyMode.SHARED_POOL);
+        Map<String, Object> number = provision(tenant, 415);
+        String numberSid = (String) number.get("phoneNumberSid");
+        TwilioRestClient client = TwilioClients.viaGateway(this.port, tenant.apiKey());
+        Call call = Call.creator(CALLEE, new PhoneNumber((String) number.get("phoneNumber")), TWIML).create(client);
+        Runnable requests = () -> {
+            assertThat(sids(IncomingPhoneNumber.reader().read(client), IncomingPhoneNumber::getSid)).containsExactly(numberSid);
+            assertThat(IncomingPhoneNumber.fetcher(numberSid).fetch(client).getSid()).isEqualTo(numberSid);
+            assertThat(Call.fetcher(call.getSid()).fetch(client).getSid()).isEqualTo(call.getSid());
+        };
+        requests.run();
+        double before = this.meters.counter("gateway.isolation.twilio-ownership.loads").count();
+        requests.run();
+        requests.run();
+        assertThat(this.meters.counter("gateway.isolation.twilio-ownership.loads").count()).isEqualTo(before);
+    }
+
+    @Test
+    void aRemovedNumberIsRefusedOnTheNextRequestHereAndOnceTheEvictionArrivesElsewhere() {
+        TestTenant tenant = this.tenants.create("poolevict", VapiMode.SHARED_ORG, TelephonyMode.SHARED_POOL);
+        String released = (String) provision(tenant, 415).get("phoneNumberSid");
+        String moved = (String) provision(tenant, 415).get("phoneNumberSid");
+        String base = "/twilio/2010-04-01/Accounts/" + TwilioOwnership.poolAccountSid(tenant.id()) + "/IncomingPhoneNumbers/";
+        assertThat(fetchStatus(tenant, base + released + ".json")).isEqualTo(HttpStatus.OK);
+        assertThat(fetchStatus(tenant, base + moved + ".json")).isEqualTo(HttpStatus.OK);
+
+        admin().delete().uri("/admin/v1/tenants/" + tenant.id() + "/numbers/" + released).exchange().expectStatus().isNoContent();
+        assertThat(fetchStatus(tenant, base + released + ".json")).isEqualTo(HttpStatus.NOT_FOUND);
+
+        // Another instance removes a number: the database changes, this instance's cache does not...
+        this.db.sql("delete from twilio_numbers where phone_number_sid = :sid").bind("sid", moved).then().block();
+        assertThat(fetchStatus(tenant, base + moved + ".json")).isEqualTo(HttpStatus.OK);
+        // ...until the eviction that instance publishes arrives.
+        this.events.publish(TwilioOwnership.CHANNEL, tenant.id()).block();
+        await().atMost(Duration.ofSeconds(10))
+            .untilAsserted(() -> assertThat(fetchStatus(tenant, base + moved + ".json")).isEqualTo(HttpStatus.NOT_FOUND));
+    }
+
+    private HttpStatus fetchStatus(TestTenant tenant, String uri) {
+        return HttpStatus.valueOf(this.web.get()
+            .uri(uri)
+            .header("Authorization", "Bearer " + tenant.apiKey())
+            .exchange()
+            .returnResult(String.class)
+            .getStatus()
+            .value());
     }
 
     @Test
