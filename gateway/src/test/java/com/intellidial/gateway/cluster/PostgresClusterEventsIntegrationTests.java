@@ -47,7 +47,7 @@ class PostgresClusterEventsIntegrationTests {
     void aMessagePublishedByOneInstanceReachesEveryListener() {
         Queue<String> atA = listen(this.eventsA);
         Queue<String> atB = listen(this.eventsB);
-        awaitListening(this.eventsA, atA, atB);
+        awaitListening(this.eventsA, List.of(atA, atB));
 
         this.eventsA.publish(this.channel, "tenants/acme/vapi").block(Duration.ofSeconds(5));
 
@@ -57,7 +57,7 @@ class PostgresClusterEventsIntegrationTests {
     @Test
     void listenersReconnectAfterTheirConnectionIsTerminated() {
         Queue<String> atB = listen(this.eventsB);
-        awaitListening(this.eventsA, atB);
+        awaitListening(this.eventsA, List.of(atB));
 
         Long terminated = DatabaseClient.create(this.instanceA)
             .sql("select count(pg_terminate_backend(pid)) from pg_stat_activity where datname = current_database() "
@@ -89,11 +89,10 @@ class PostgresClusterEventsIntegrationTests {
     }
 
     /** LISTEN is asynchronous: sends probes until every queue got one, then forgets them. */
-    @SafeVarargs
-    private void awaitListening(PostgresClusterEvents publisher, Queue<String>... queues) {
+    private void awaitListening(PostgresClusterEvents publisher, List<Queue<String>> queues) {
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
             publisher.publish(this.channel, "probe").block(Duration.ofSeconds(5));
-            return java.util.Arrays.stream(queues).allMatch(queue -> queue.contains("probe"));
+            return queues.stream().allMatch(queue -> queue.contains("probe"));
         });
         for (Queue<String> queue : queues) {
             queue.clear();
