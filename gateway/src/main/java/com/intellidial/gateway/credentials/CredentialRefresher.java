@@ -3,17 +3,16 @@ package com.intellidial.gateway.credentials;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
-import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
+import com.intellidial.gateway.cluster.ClusterEventListener;
 import com.intellidial.gateway.cluster.ClusterEvents;
 
 /**
  * Evicts a rotated credential from the cache of every gateway instance: locally at once, and on the
  * others through the {@value #CHANNEL} cluster channel (payload: the secret path).
  */
-public final class CredentialRefresher implements SmartLifecycle {
+public final class CredentialRefresher extends ClusterEventListener {
 
     /** The cluster channel that carries credential evictions. */
     public static final String CHANNEL = "gateway_credentials";
@@ -22,13 +21,10 @@ public final class CredentialRefresher implements SmartLifecycle {
 
     private final CachingSecretStore cache;
 
-    private final ClusterEvents events;
-
-    private volatile @Nullable Disposable listening;
 
     CredentialRefresher(CachingSecretStore cache, ClusterEvents events) {
+        super(events, CHANNEL);
         this.cache = cache;
-        this.events = events;
     }
 
     /**
@@ -37,15 +33,12 @@ public final class CredentialRefresher implements SmartLifecycle {
      * @return completes once the eviction is published
      */
     public Mono<Void> refresh(SecretPath path) {
-        return Mono.fromRunnable(() -> this.cache.invalidate(path)).then(this.events.publish(CHANNEL, path.value()));
+        return Mono.fromRunnable(() -> this.cache.invalidate(path)).then(publish(path.value()));
     }
+
 
     @Override
-    public void start() {
-        this.listening = this.events.listen(CHANNEL).subscribe(this::evict);
-    }
-
-    private void evict(String payload) {
+    protected void onClusterEvent(String payload) {
         try {
             SecretPath path = new SecretPath(payload);
             this.cache.invalidate(path);
@@ -56,17 +49,5 @@ public final class CredentialRefresher implements SmartLifecycle {
         }
     }
 
-    @Override
-    public void stop() {
-        Disposable subscription = this.listening;
-        if (subscription != null) {
-            subscription.dispose();
-            this.listening = null;
-        }
-    }
 
-    @Override
-    public boolean isRunning() {
-        return this.listening != null;
-    }
 }

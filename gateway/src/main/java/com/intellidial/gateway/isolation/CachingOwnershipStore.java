@@ -15,16 +15,15 @@ import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.intellidial.gateway.cluster.PresenceExpiry;
+import com.intellidial.gateway.cluster.ClusterEventListener;
 import com.intellidial.gateway.cluster.ClusterEvents;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.util.Assert;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -35,7 +34,7 @@ import reactor.core.publisher.Mono;
  * the {@value #CHANNEL} cluster channel. Each database read counts in
  * {@code gateway.isolation.ownership.loads}.
  */
-final class CachingOwnershipStore implements OwnershipStore, SmartLifecycle {
+final class CachingOwnershipStore extends ClusterEventListener implements OwnershipStore {
 
     /** The cluster channel that carries ownership evictions. */
     static final String CHANNEL = "gateway_ownership";
@@ -46,20 +45,17 @@ final class CachingOwnershipStore implements OwnershipStore, SmartLifecycle {
 
     private final DatabaseClient db;
 
-    private final ClusterEvents events;
-
     private final AsyncLoadingCache<ResourceKey, Optional<String>> owners;
 
     private final AsyncLoadingCache<AliasKey, Optional<String>> aliases;
 
     private final Counter loads;
 
-    private volatile @Nullable Disposable listening;
 
     CachingOwnershipStore(DatabaseClient db, ClusterEvents events, IsolationProperties properties,
             MeterRegistry meters) {
+        super(events, CHANNEL);
         this.db = db;
-        this.events = events;
         this.loads = Counter.builder("gateway.isolation.ownership.loads")
             .description("Ownership and alias lookups that went to the database")
             .register(meters);
@@ -149,15 +145,16 @@ final class CachingOwnershipStore implements OwnershipStore, SmartLifecycle {
     private Mono<Void> evict(ResourceKey resource, @Nullable String aliasTenant) {
         String payload = "o\t" + resource.upstream() + "\t" + resource.type() + "\t" + resource.upstreamId()
                 + ((aliasTenant != null) ? "\t" + aliasTenant : "");
-        return Mono.fromRunnable(() -> apply(payload))
-            .then(this.events.publish(CHANNEL, payload))
+        return Mono.fromRunnable(() -> onClusterEvent(payload))
+            .then(publish(payload))
             .onErrorResume(ex -> {
                 log.warn("Could not publish an ownership eviction ({}); other instances catch up by TTL", ex.toString());
                 return Mono.empty();
             });
     }
 
-    private void apply(String payload) {
+    @Override
+    protected void onClusterEvent(String payload) {
         String[] parts = payload.split("\t", -1);
         if (parts.length < 4 || !parts[0].equals("o")) {
             log.warn("Ignoring a malformed ownership eviction on channel {}", CHANNEL);
@@ -184,25 +181,8 @@ final class CachingOwnershipStore implements OwnershipStore, SmartLifecycle {
             .toFuture();
     }
 
-    @Override
-    public void start() {
-        this.listening = this.events.listen(CHANNEL).subscribe(this::apply,
-                ex -> log.warn("Ownership eviction listener stopped: {}", ex.toString()));
-    }
 
-    @Override
-    public void stop() {
-        Disposable subscription = this.listening;
-        if (subscription != null) {
-            subscription.dispose();
-            this.listening = null;
-        }
-    }
 
-    @Override
-    public boolean isRunning() {
-        return this.listening != null;
-    }
 
     /** Loads owners one at a time or, for a list response, all cold ids of a type in one query. */
     private final class OwnerLoader implements AsyncCacheLoader<ResourceKey, Optional<String>> {

@@ -14,16 +14,15 @@ import java.util.concurrent.Executor;
 import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.intellidial.gateway.cluster.ClusterEventListener;
 import com.intellidial.gateway.cluster.ClusterEvents;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
-import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -39,7 +38,7 @@ import reactor.core.publisher.Mono;
  * query, and each database read counts in {@code gateway.isolation.twilio-ownership.loads}.
  */
 @Repository
-public class TwilioOwnership implements SmartLifecycle {
+public class TwilioOwnership extends ClusterEventListener {
 
     /** The cluster channel that carries number evictions (payload: the tenant id). */
     static final String CHANNEL = "gateway_twilio_numbers";
@@ -48,19 +47,16 @@ public class TwilioOwnership implements SmartLifecycle {
 
     private final DatabaseClient db;
 
-    private final ClusterEvents events;
-
     private final AsyncLoadingCache<String, List<OwnedNumber>> numbers;
 
     private final AsyncLoadingCache<String, CallRecord> calls;
 
     private final Counter loads;
 
-    private volatile @Nullable Disposable listening;
 
     TwilioOwnership(DatabaseClient db, ClusterEvents events, IsolationProperties properties, MeterRegistry meters) {
+        super(events, CHANNEL);
         this.db = db;
-        this.events = events;
         this.loads = Counter.builder("gateway.isolation.twilio-ownership.loads")
             .description("Twilio number and call ownership lookups that went to the database")
             .register(meters);
@@ -136,7 +132,7 @@ public class TwilioOwnership implements SmartLifecycle {
     /** Evicts the tenant's numbers here, then on the other instances (best effort: the TTL bounds a missed message). */
     private Mono<Void> evict(String tenantId) {
         return Mono.fromRunnable(() -> this.numbers.synchronous().invalidate(tenantId))
-            .then(this.events.publish(CHANNEL, tenantId))
+            .then(publish(tenantId))
             .onErrorResume((ex) -> {
                 log.warn("Could not publish a Twilio number eviction ({}); other instances catch up by TTL", ex.toString());
                 return Mono.empty();
@@ -172,25 +168,14 @@ public class TwilioOwnership implements SmartLifecycle {
             .map((found) -> new PlacedCall(callSid, found.statusCallback()));
     }
 
+    /** Another instance changed a tenant's numbers: forget them here. */
     @Override
-    public void start() {
-        this.listening = this.events.listen(CHANNEL).subscribe(this.numbers.synchronous()::invalidate,
-                (ex) -> log.warn("Twilio number eviction listener stopped: {}", ex.toString()));
+    protected void onClusterEvent(String tenantId) {
+        this.numbers.synchronous().invalidate(tenantId);
     }
 
-    @Override
-    public void stop() {
-        Disposable subscription = this.listening;
-        if (subscription != null) {
-            subscription.dispose();
-            this.listening = null;
-        }
-    }
 
-    @Override
-    public boolean isRunning() {
-        return this.listening != null;
-    }
+
 
     /** Loads the calls found, all in one query; calls not found are left out, so not cached. */
     private final class CallLoader implements AsyncCacheLoader<String, CallRecord> {
