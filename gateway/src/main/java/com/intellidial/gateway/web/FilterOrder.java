@@ -26,11 +26,14 @@ public final class FilterOrder {
     /** Global filter: per-tenant and per-key token buckets (429). */
     public static final int RATE_LIMIT = -800;
 
+    /**
+     * Global filter: caps the request body size (413), before anything reads a body (the quota
+     * check counts the calls of a batch, isolation rewrites bodies).
+     */
+    public static final int BODY_LIMIT = -750;
+
     /** Global filter: per-tenant budgets, checked before the request is forwarded (429). */
     public static final int QUOTA = -700;
-
-    /** Global filter: caps the request body size while it streams (413). */
-    public static final int BODY_LIMIT = -600;
 
     /**
      * Global filter: catalog match, ownership checks and request/response rewriting. Before

@@ -76,6 +76,36 @@ class BudgetIntegrationTests {
     }
 
     @Test
+    void aBatchReservesEveryCallItAsksForAllOrNone() {
+        TestTenant tenant = this.tenants.create("budget-batch");
+        setBudgets(tenant.id(), 3, null, null);
+        // An assistant id no other test owns: a resource has exactly one owner.
+        String assistant = "batch-" + tenant.id();
+        own(tenant, assistant);
+        WebClient web = WebClient.create("http://localhost:" + this.port);
+        assertThat(postBatch(web, tenant, assistant, 5)).as("5 calls do not fit a budget of 3").isEqualTo(429);
+        assertThat(postBatch(web, tenant, assistant, 2)).isIn(200, 201);
+        assertThat(postBatch(web, tenant, assistant, 2)).as("only 1 of 3 left").isEqualTo(429);
+        assertThat(postBatch(web, tenant, assistant, 1)).as("the refused batches took nothing").isIn(200, 201);
+        long forwarded = TestUpstream.simulator().journal().matching("POST", "/call").stream()
+            .filter(request -> ("Bearer " + tenant.vapiKey()).equals(request.header("Authorization")))
+            .count();
+        assertThat(forwarded).isEqualTo(2);
+    }
+
+    private static int postBatch(WebClient web, TestTenant tenant, String assistant, int calls) {
+        List<Map<String, String>> customers = java.util.stream.IntStream.range(0, calls)
+            .mapToObj(i -> Map.of("number", "+1415555" + (1000 + i)))
+            .toList();
+        return web.post().uri("/vapi/call")
+            .header(HttpHeaders.AUTHORIZATION, "Bearer " + tenant.apiKey())
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue(Map.of("assistantId", assistant, "customers", customers))
+            .exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().value()))
+            .block(Duration.ofSeconds(10));
+    }
+
+    @Test
     void callsFailingUpstreamGiveTheirReservationBack() {
         TestTenant tenant = this.tenants.create("budget-fail");
         setBudgets(tenant.id(), 1, null, null);
