@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 
 import com.intellidial.gateway.tenant.TenantContext;
@@ -27,7 +28,6 @@ import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.SignalType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -82,7 +82,7 @@ final class QuotaGlobalFilter implements GlobalFilter, Ordered {
             .flatMap(limited -> limited ? withBody(exchange, (readable, count) -> admitAll(tenantId, count)
                 .onErrorResume(ex -> !(ex instanceof GatewayException), ex -> onOutage(ex).thenReturn(List.of()))
                 .flatMap(reservations -> reservations.isEmpty() ? chain.filter(readable)
-                        : chain.filter(readable).doFinally(signal -> settle(readable, reservations, signal))))
+                        : new Settlement(readable, reservations).around(chain.filter(readable))))
                     : chain.filter(exchange));
     }
 
@@ -170,28 +170,68 @@ final class QuotaGlobalFilter implements GlobalFilter, Ordered {
     }
 
     /**
-     * Ties the reservation to the created call, or gives it back when no call can exist: the
+     * Ties the reservations to the created calls, or gives them back when no call can exist: the
      * upstream answered with an error, or the request never left the gateway. A call whose outcome
      * is unknown (timeout, client gone, or no created id known yet) keeps its estimate until the
-     * reservation expires.
+     * reservation expires. A refusal is given back before the client sees it, so a client that
+     * retries at once finds its budget as it was.
      */
-    private void settle(ServerWebExchange exchange, List<UUID> reservations, SignalType signal) {
-        HttpStatusCode status = exchange.getResponse().getStatusCode();
-        boolean forwarded = exchange.getAttribute(GatewayAttributes.UPSTREAM_STARTED) != null;
-        Flux<Void> settlement = Flux.empty();
-        if (signal == SignalType.ON_COMPLETE && status != null && status.is2xxSuccessful()) {
-            List<String> ids = CallCreation.createdIds(exchange);
-            if (!ids.isEmpty()) {
-                // One reservation per created call; what the upstream did not create goes back.
-                settlement = Flux.range(0, reservations.size())
-                    .concatMap(i -> (i < ids.size()) ? this.budgets.link(reservations.get(i), ids.get(i))
-                            : this.budgets.release(reservations.get(i)));
+    private final class Settlement {
+
+        private final ServerWebExchange exchange;
+
+        private final List<UUID> reservations;
+
+        private final AtomicBoolean settled = new AtomicBoolean();
+
+        Settlement(ServerWebExchange exchange, List<UUID> reservations) {
+            this.exchange = exchange;
+            this.reservations = reservations;
+        }
+
+        Mono<Void> around(Mono<Void> forwarding) {
+            // An upstream error status is known once the response is about to be committed.
+            this.exchange.getResponse().beforeCommit(() -> {
+                HttpStatusCode status = this.exchange.getResponse().getStatusCode();
+                boolean refused = status != null && status.isError() && status.value() != 504;
+                return (refused && this.settled.compareAndSet(false, true)) ? releaseAll() : Mono.empty();
+            });
+            return forwarding
+                // A gateway-made error is rendered after this: give back first, unless it was sent.
+                .onErrorResume(ex -> {
+                    boolean forwarded = this.exchange.getAttribute(GatewayAttributes.UPSTREAM_STARTED) != null;
+                    Mono<Void> settlement = (this.settled.compareAndSet(false, true) && !forwarded) ? releaseAll()
+                            : Mono.empty();
+                    return settlement.then(Mono.error(ex));
+                })
+                .doOnSuccess(ignored -> linkCreated());
+        }
+
+        /** One reservation per created call; what the upstream did not create goes back. */
+        private void linkCreated() {
+            HttpStatusCode status = this.exchange.getResponse().getStatusCode();
+            List<String> ids = CallCreation.createdIds(this.exchange);
+            if (status == null || !status.is2xxSuccessful() || ids.isEmpty() || !this.settled.compareAndSet(false, true)) {
+                return;
             }
+            Flux.range(0, this.reservations.size())
+                .concatMap(i -> (i < ids.size()) ? QuotaGlobalFilter.this.budgets.link(this.reservations.get(i), ids.get(i))
+                        : QuotaGlobalFilter.this.budgets.release(this.reservations.get(i)))
+                .subscribe(null, this::onFailure);
         }
-        else if ((signal == SignalType.ON_ERROR && !forwarded)
-                || (signal == SignalType.ON_COMPLETE && status != null && status.isError() && status.value() != 504)) {
-            settlement = Flux.fromIterable(reservations).concatMap(this.budgets::release);
+
+        private Mono<Void> releaseAll() {
+            return Flux.fromIterable(this.reservations)
+                .concatMap(QuotaGlobalFilter.this.budgets::release)
+                .then()
+                .onErrorResume(ex -> {
+                    onFailure(ex);
+                    return Mono.empty();
+                });
         }
-        settlement.subscribe(null, ex -> log.warn("Could not settle budget reservations {}: {}", reservations, ex.toString()));
+
+        private void onFailure(Throwable ex) {
+            log.warn("Could not settle budget reservations {}: {}", this.reservations, ex.toString());
+        }
     }
 }

@@ -109,12 +109,15 @@ class BudgetIntegrationTests {
     void callsFailingUpstreamGiveTheirReservationBack() {
         TestTenant tenant = this.tenants.create("budget-fail");
         setBudgets(tenant.id(), 1, null, null);
-        own(tenant, "a");
+        String assistant = "fail-" + tenant.id();
+        own(tenant, assistant);
         WebClient web = WebClient.create("http://localhost:" + this.port);
         TestUpstream.simulator().faults().failNext("/call", 500, 1);
-        int first = post(web, tenant);
-        int second = post(web, tenant);
-        int third = post(web, tenant);
+        // Each call is sent as soon as the previous answer arrives: a refusal is given back before
+        // the client sees it.
+        int first = post(web, tenant, assistant);
+        int second = post(web, tenant, assistant);
+        int third = post(web, tenant, assistant);
         assertThat(List.of(first, second, third)).containsExactly(500, 201, 429);
     }
 
@@ -154,11 +157,11 @@ class BudgetIntegrationTests {
         this.ownership.record(tenant.id(), "vapi", "assistant", assistantId, null).block();
     }
 
-    private static int post(WebClient web, TestTenant tenant) {
+    private static int post(WebClient web, TestTenant tenant, String assistant) {
         return web.post().uri("/vapi/call")
             .header(HttpHeaders.AUTHORIZATION, "Bearer " + tenant.apiKey())
             .contentType(MediaType.APPLICATION_JSON)
-            .bodyValue(Map.of("assistantId", "a"))
+            .bodyValue(Map.of("assistantId", assistant))
             .exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().value()))
             .block(Duration.ofSeconds(10));
     }
