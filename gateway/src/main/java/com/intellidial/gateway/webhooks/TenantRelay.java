@@ -9,13 +9,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
@@ -24,19 +27,29 @@ import com.intellidial.gateway.credentials.SecretStore;
 import com.intellidial.gateway.web.GatewayHeaders;
 
 /**
- * Sends a VAPI server message to the tenant's own URL, signed with the tenant's webhook secret
- * ({@link RelaySigner}; every attempt is signed afresh with its own timestamp). Only the body and
- * the gateway's own headers go out: nothing VAPI sent (its credential included) is forwarded.
+ * Sends what VAPI and Twilio post to the gateway on to the tenant's own URL, signed with the
+ * tenant's webhook secret ({@link RelaySigner}; every attempt is signed afresh with its own
+ * timestamp). Only the body and the gateway's own headers go out: nothing the vendor sent (its
+ * credential included) is forwarded.
  * <ul>
- * <li>{@link #relay}: for messages nobody waits for. Retried on connection errors, timeouts, 408,
- * 429 and 5xx with exponential backoff and jitter, up to {@code max-attempts}; at most
- * {@code max-in-flight} relays are pending, beyond that a message is dropped and counted rather
- * than queued.</li>
- * <li>{@link #exchange}: for messages VAPI waits on. One attempt within the deadline; the tenant's
- * 2xx body is the answer, anything else is empty.</li>
+ * <li>{@link #relay} and {@link #relayForm}: for messages nobody waits for. Retried on connection
+ * errors, timeouts, 408, 429 and 5xx with exponential backoff and jitter, up to
+ * {@code max-attempts}; at most {@code max-in-flight} relays are pending, beyond that a message is
+ * dropped and counted rather than queued. When the instance stops, pending relays get up to
+ * {@code drain-timeout} to finish, after the server has stopped taking webhooks.</li>
+ * <li>{@link #exchange}: for VAPI messages VAPI waits on. One attempt within the deadline; the
+ * tenant's 2xx body is the answer, anything else is empty.</li>
  * </ul>
  */
-class TenantRelay {
+class TenantRelay implements SmartLifecycle {
+
+    /**
+     * After the web server stopped taking webhooks (graceful shutdown and stop run in phases just
+     * below {@link SmartLifecycle#DEFAULT_PHASE}) and before the HTTP client resources are disposed.
+     */
+    static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 10_000;
+
+    private static final Duration DRAIN_POLL = Duration.ofMillis(50);
 
     private static final Logger log = LoggerFactory.getLogger(TenantRelay.class);
 
@@ -59,6 +72,8 @@ class TenantRelay {
     private final Counter dropped;
 
     private final Counter retries;
+
+    private volatile boolean running;
 
     TenantRelay(WebClient client, SecretStore secrets, TenantWebhookUrls urls, WebhooksProperties.Relay properties,
             Clock clock, MeterRegistry meters) {
@@ -85,21 +100,39 @@ class TenantRelay {
     }
 
     /**
-     * Relays a message in the background and returns at once; the caller never waits for the tenant.
+     * Relays a VAPI message in the background and returns at once; the caller never waits for the tenant.
      * @param tenantId the tenant the message was sent for, already checked to own it
      * @param message the message
      * @param requestId the request id of VAPI's delivery, passed on as {@code X-Request-Id}
      */
     void relay(String tenantId, VapiServerMessage message, String requestId) {
+        deliver(tenantId, this.urls.urlFor(tenantId, message.assistantId(), message.phoneNumberId()),
+                MediaType.APPLICATION_JSON, message.body(), message.type(), requestId);
+    }
+
+    /**
+     * Relays a Twilio status callback (a form) in the background and returns at once.
+     * @param tenantId the tenant the callback was sent for, already checked to own the call
+     * @param target the status callback URL the tenant gave for the call; only http(s) is relayed to
+     * @param body the form to send
+     * @param requestId the request id of Twilio's delivery, passed on as {@code X-Request-Id}
+     */
+    void relayForm(String tenantId, String target, byte[] body, String requestId) {
+        deliver(tenantId, Mono.justOrEmpty(httpUri(target)), MediaType.APPLICATION_FORM_URLENCODED, body,
+                "Twilio status callback", requestId);
+    }
+
+    private void deliver(String tenantId, Mono<URI> url, MediaType contentType, byte[] body, String kind,
+            String requestId) {
         if (this.inFlight.incrementAndGet() > this.properties.maxInFlight()) {
             this.inFlight.decrementAndGet();
             this.dropped.increment();
-            log.warn("Dropped a {} relay for tenant {}: {} relays are pending", message.type(), tenantId,
+            log.warn("Dropped a {} relay for tenant {}: {} relays are pending", kind, tenantId,
                     this.properties.maxInFlight());
             return;
         }
-        target(tenantId, message)
-            .flatMap(target -> Mono.defer(() -> send(target, message, requestId, this.properties.responseTimeout()))
+        target(tenantId, url, kind)
+            .flatMap(target -> Mono.defer(() -> send(target, contentType, body, requestId, this.properties.responseTimeout()))
                 .flatMap(TenantRelay::requireSuccess)
                 .retryWhen(Retry.backoff(this.properties.maxAttempts() - 1L, this.properties.initialBackoff())
                     .maxBackoff(this.properties.maxBackoff())
@@ -110,8 +143,7 @@ class TenantRelay {
             .doFinally(signal -> this.inFlight.decrementAndGet())
             .subscribe(status -> this.delivered.increment(), error -> {
                 this.failed.increment();
-                log.warn("Gave up relaying a {} to tenant {} [{}]: {}", message.type(), tenantId, requestId,
-                        error.toString());
+                log.warn("Gave up relaying a {} to tenant {} [{}]: {}", kind, tenantId, requestId, error.toString());
             });
     }
 
@@ -124,12 +156,12 @@ class TenantRelay {
      * @return the tenant's 2xx body; empty when there is no target, the tenant failed or was late
      */
     Mono<byte[]> exchange(String tenantId, VapiServerMessage message, String requestId, Duration deadline) {
-        return target(tenantId, message)
+        return target(tenantId, this.urls.urlFor(tenantId, message.assistantId(), message.phoneNumberId()), message.type())
             .flatMap(target -> this.client.post()
                 .uri(target.url())
                 .contentType(MediaType.APPLICATION_JSON)
                 .accept(MediaType.APPLICATION_JSON)
-                .headers(headers -> sign(headers, target, message, requestId))
+                .headers(headers -> sign(headers, target, message.body(), requestId))
                 .bodyValue(message.body())
                 .exchangeToMono(response -> response.statusCode().is2xxSuccessful()
                         ? response.bodyToMono(byte[].class).defaultIfEmpty(new byte[0])
@@ -143,30 +175,41 @@ class TenantRelay {
             });
     }
 
-    private Mono<Target> target(String tenantId, VapiServerMessage message) {
-        Mono<URI> url = this.urls.urlFor(tenantId, message.assistantId(), message.phoneNumberId());
+    private Mono<Target> target(String tenantId, Mono<URI> url, String kind) {
         Mono<String> secret = this.secrets.read(SecretPath.tenantWebhook(tenantId))
             .mapNotNull(found -> found.field("signing_secret"));
         return Mono.zip(url, secret, Target::new).switchIfEmpty(Mono.fromRunnable(() -> {
             this.dropped.increment();
-            log.debug("Not relaying a {} to tenant {}: no webhook URL or signing secret", message.type(), tenantId);
+            log.debug("Not relaying a {} to tenant {}: no webhook URL or signing secret", kind, tenantId);
         }));
     }
 
-    private Mono<HttpStatusCode> send(Target target, VapiServerMessage message, String requestId, Duration timeout) {
+    private Mono<HttpStatusCode> send(Target target, MediaType contentType, byte[] body, String requestId,
+            Duration timeout) {
         return this.client.post()
             .uri(target.url())
-            .contentType(MediaType.APPLICATION_JSON)
-            .headers(headers -> sign(headers, target, message, requestId))
-            .bodyValue(message.body())
+            .contentType(contentType)
+            .headers(headers -> sign(headers, target, body, requestId))
+            .bodyValue(body)
             .exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode()))
             .timeout(timeout);
     }
 
-    private void sign(HttpHeaders headers, Target target, VapiServerMessage message,
-            String requestId) {
-        RelaySigner.sign(headers, target.secret(), this.clock.instant().getEpochSecond(), message.body());
+    private void sign(HttpHeaders headers, Target target, byte[] body, String requestId) {
+        RelaySigner.sign(headers, target.secret(), this.clock.instant().getEpochSecond(), body);
         headers.set(GatewayHeaders.REQUEST_ID, requestId);
+    }
+
+    /** An absolute http(s) URL, else empty: nothing else is relayed to. */
+    static @Nullable URI httpUri(String url) {
+        try {
+            URI uri = URI.create(url);
+            return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null ? uri
+                    : null;
+        }
+        catch (IllegalArgumentException ex) {
+            return null;
+        }
     }
 
     private static Mono<HttpStatusCode> requireSuccess(HttpStatusCode status) {
@@ -182,6 +225,46 @@ class TenantRelay {
             return code == 408 || code == 429 || status.status.is5xxServerError();
         }
         return error instanceof TimeoutException || error instanceof WebClientRequestException;
+    }
+
+    @Override
+    public void start() {
+        this.running = true;
+    }
+
+    @Override
+    public void stop() {
+        drain().block();
+    }
+
+    /** Gives pending relays up to {@code drain-timeout} to finish, then reports what is abandoned. */
+    @Override
+    public void stop(Runnable callback) {
+        drain().subscribe(null, null, callback);
+    }
+
+    private Mono<Void> drain() {
+        this.running = false;
+        return Flux.interval(Duration.ZERO, DRAIN_POLL)
+            .takeUntil(tick -> this.inFlight.get() <= 0)
+            .take(this.properties.drainTimeout())
+            .then(Mono.fromRunnable(() -> {
+                int abandoned = this.inFlight.get();
+                if (abandoned > 0) {
+                    log.warn("Stopping with {} webhook relays still pending after {}; they are not delivered",
+                            abandoned, this.properties.drainTimeout());
+                }
+            }));
+    }
+
+    @Override
+    public boolean isRunning() {
+        return this.running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
     }
 
     @Override

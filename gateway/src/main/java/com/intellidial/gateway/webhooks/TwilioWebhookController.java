@@ -33,6 +33,7 @@ import com.intellidial.gateway.metering.UsageSink;
 import com.intellidial.gateway.tenant.TelephonyMode;
 import com.intellidial.gateway.tenant.Tenant;
 import com.intellidial.gateway.tenant.TenantRepository;
+import com.intellidial.gateway.web.GatewayAttributes;
 import com.intellidial.gateway.web.GatewayException;
 import com.intellidial.gateway.web.GatewayHeaders;
 import com.intellidial.gateway.web.ProblemType;
@@ -61,12 +62,12 @@ class TwilioWebhookController {
 
     private final UsageSink usage;
 
-    private final WebhookRelay relay;
+    private final TenantRelay relay;
 
     private final WebhooksProperties properties;
 
     TwilioWebhookController(TenantRepository tenants, SecretStore secrets, TwilioOwnership ownership,
-            TwilioStatusEvents events, UsageSink usage, WebhookRelay relay, WebhooksProperties properties) {
+            TwilioStatusEvents events, UsageSink usage, TenantRelay relay, WebhooksProperties properties) {
         this.tenants = tenants;
         this.secrets = secrets;
         this.ownership = ownership;
@@ -86,7 +87,7 @@ class TwilioWebhookController {
             .switchIfEmpty(Mono.error(() -> new GatewayException(ProblemType.NOT_FOUND, "No such tenant")))
             .zipWith(exchange.getFormData())
             .flatMap((both) -> verified(both.getT1(), exchange.getRequest(), both.getT2()))
-            .flatMap((callback) -> process(callback))
+            .flatMap((callback) -> process(callback, GatewayAttributes.requestId(exchange)))
             .thenReturn(ResponseEntity.noContent().build());
     }
 
@@ -128,7 +129,7 @@ class TwilioWebhookController {
         return new RequestValidator(token).validate(url, params, signature);
     }
 
-    private Mono<Void> process(Callback callback) {
+    private Mono<Void> process(Callback callback, String requestId) {
         String tenantId = callback.tenant.id();
         Mono<PlacedCall> call = this.ownership.call(tenantId, callback.callSid);
         if (callback.pool) {
@@ -150,7 +151,7 @@ class TwilioWebhookController {
                                 callback.sequence, occurredAt(callback.form.getFirst("Timestamp"))));
                     }
                     if (!target.isEmpty()) {
-                        this.relay.relayForm(tenantId, target, relayBody(callback));
+                        this.relay.relayForm(tenantId, target, relayBody(callback), requestId);
                     }
                 }))
             .then();

@@ -38,18 +38,25 @@ class VapiWebhookConfiguration {
         return new LedgerVapiUsage(sink);
     }
 
+    /** The one relay to tenant URLs, for VAPI messages and Twilio status callbacks alike. */
     @Bean
-    RouterFunction<ServerResponse> vapiWebhookRoute(SecretStore secrets, OwnershipStore ownershipStore,
-            WebhookTargets targets, TenantRepository tenants, VapiUsageRecorder usage, WebhooksProperties properties,
+    TenantRelay tenantRelay(SecretStore secrets, WebhookTargets targets, WebhooksProperties properties,
             LimitsProperties limits, RelayTargetGuard guard, MeterRegistry meters) {
-        Clock clock = Clock.systemUTC();
-        VapiOwnership ownership = new StoreOwnership(ownershipStore);
         HttpClient http = guard.httpClient(properties.relay().connectTimeout());
         long maxBody = limits.maxBodySize().toBytes();
         WebClient client = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http))
             .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize((int) Math.min(maxBody, Integer.MAX_VALUE)))
             .build();
-        TenantRelay relay = new TenantRelay(client, secrets, new TargetUrls(targets), properties.relay(), clock, meters);
+        return new TenantRelay(client, secrets, new TargetUrls(targets), properties.relay(), Clock.systemUTC(), meters);
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> vapiWebhookRoute(SecretStore secrets, OwnershipStore ownershipStore,
+            TenantRepository tenants, VapiUsageRecorder usage, WebhooksProperties properties, LimitsProperties limits,
+            TenantRelay relay) {
+        Clock clock = Clock.systemUTC();
+        VapiOwnership ownership = new StoreOwnership(ownershipStore);
+        long maxBody = limits.maxBodySize().toBytes();
         // Tenants are never deleted, only suspended: a short TTL bounds how long a new tenant is unknown.
         AsyncLoadingCache<String, Boolean> known = Caffeine.newBuilder()
             .maximumSize(10_000)
@@ -87,18 +94,7 @@ class VapiWebhookConfiguration {
                     ? this.targets.tenantUrl(tenantId, "phone-number", phoneNumberId) : Mono.empty();
             return assistant.switchIfEmpty(number)
                 .switchIfEmpty(Mono.defer(() -> this.targets.defaultUrl(tenantId)))
-                .mapNotNull(TargetUrls::httpUri);
-        }
-
-        private static @Nullable URI httpUri(String url) {
-            try {
-                URI uri = URI.create(url);
-                return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null
-                        ? uri : null;
-            }
-            catch (IllegalArgumentException ex) {
-                return null;
-            }
+                .mapNotNull(TenantRelay::httpUri);
         }
     }
 }

@@ -86,6 +86,7 @@ public record WebhooksProperties(@NotNull @DefaultValue("http://localhost:8080")
      * @param jitter the random share of each delay (0 to 1)
      * @param maxInFlight how many asynchronous relays may be pending at once; beyond that a message is
      * dropped (and counted) instead of queued, so a slow tenant cannot exhaust memory
+     * @param drainTimeout how long a stopping instance waits for pending asynchronous relays
      * @param allowPrivateTargets whether relays (VAPI and Twilio) may go to loopback, link-local, private,
      * CGNAT and other internal addresses; only for local runs and tests, never in production (SSRF)
      */
@@ -93,6 +94,7 @@ public record WebhooksProperties(@NotNull @DefaultValue("http://localhost:8080")
             @NotNull @DefaultValue("10s") Duration responseTimeout, @Min(1) @DefaultValue("5") int maxAttempts,
             @NotNull @DefaultValue("1s") Duration initialBackoff, @NotNull @DefaultValue("1m") Duration maxBackoff,
             @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.5") double jitter,
-            @Min(1) @DefaultValue("1000") int maxInFlight, @DefaultValue("false") boolean allowPrivateTargets) {
+            @Min(1) @DefaultValue("1000") int maxInFlight, @NotNull @DefaultValue("10s") Duration drainTimeout,
+            @DefaultValue("false") boolean allowPrivateTargets) {
     }
 }
