@@ -2,6 +2,7 @@ package com.intellidial.gateway.isolation;
 
 import com.intellidial.gateway.catalog.EndpointCatalog;
 import com.intellidial.gateway.cluster.ClusterEvents;
+import com.intellidial.gateway.credentials.SecretStore;
 import com.intellidial.gateway.routing.LimitsProperties;
 import com.intellidial.gateway.webhooks.RelayTargetGuard;
 import com.intellidial.gateway.webhooks.WebhooksProperties;
@@ -31,13 +32,13 @@ class IsolationConfiguration {
 
     @Bean
     VapiIsolator vapiIsolator(CachingOwnershipStore store, R2dbcWebhookTargets targets, WebhooksProperties webhooks,
-            RelayTargetGuard relayTargets, IsolationProperties properties, LimitsProperties limits) {
+            RelayTargetGuard relayTargets, SecretStore secrets, IsolationProperties properties, LimitsProperties limits) {
         if (webhooks.vapiCredentialId() == null) {
             log.warn("gateway.webhooks.vapi-credential-id is not set: the server.url the gateway writes carries no "
                     + "credentialId, so VAPI webhooks will not authenticate (401) unless the platform's VAPI org has "
                     + "an org-level webhook credential");
         }
         return new VapiIsolator(EndpointCatalog.forUpstream(VapiIsolator.UPSTREAM), store, targets, webhooks, relayTargets,
-                properties, limits.maxBodySize().toBytes());
+                secrets, properties, limits.maxBodySize().toBytes());
     }
 }

@@ -8,11 +8,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 import com.intellidial.gateway.catalog.CatalogEntry;
 import com.intellidial.gateway.catalog.CatalogMatch;
 import com.intellidial.gateway.catalog.EndpointCatalog;
+import com.intellidial.gateway.credentials.SecretPath;
+import com.intellidial.gateway.credentials.SecretStore;
 import com.intellidial.gateway.tenant.TenantContext;
 import com.intellidial.gateway.tenant.VapiMode;
 import com.intellidial.gateway.web.GatewayAttributes;
@@ -64,6 +67,9 @@ final class VapiIsolator implements UpstreamIsolator {
 
     private static final int DEFAULT_LIST_LIMIT = 100;
 
+    /** The field of a dedicated-org tenant's VAPI secret that names the webhook credential in its org. */
+    static final String DEDICATED_WEBHOOK_CREDENTIAL = "webhook_credential_id";
+
     private final EndpointCatalog catalog;
 
     private final RequestBodyWalker walker;
@@ -76,19 +82,22 @@ final class VapiIsolator implements UpstreamIsolator {
 
     private final RelayTargetGuard relayTargets;
 
+    private final SecretStore secrets;
+
     private final IsolationProperties properties;
 
     private final int maxBodyBytes;
 
     VapiIsolator(EndpointCatalog catalog, CachingOwnershipStore store, R2dbcWebhookTargets targets,
-            WebhooksProperties webhooks, RelayTargetGuard relayTargets, IsolationProperties properties,
-            long maxBodyBytes) {
+            WebhooksProperties webhooks, RelayTargetGuard relayTargets, SecretStore secrets,
+            IsolationProperties properties, long maxBodyBytes) {
         this.catalog = catalog;
         this.walker = new RequestBodyWalker(name -> catalog.shape(name).orElse(null));
         this.store = store;
         this.targets = targets;
         this.webhooks = webhooks;
         this.relayTargets = relayTargets;
+        this.secrets = secrets;
         this.properties = properties;
         this.maxBodyBytes = (int) Math.min(Integer.MAX_VALUE, maxBodyBytes);
     }
@@ -315,15 +324,27 @@ final class VapiIsolator implements UpstreamIsolator {
             .defaultIfEmpty(new byte[0])
             .onErrorMap(DataBufferLimitException.class, ex -> new GatewayException(ProblemType.PAYLOAD_TOO_LARGE,
                     "The request body exceeds the limit of " + this.maxBodyBytes + " bytes"))
-            .flatMap(bytes -> rewrite(tenant, entry, bytes));
+            .flatMap(bytes -> webhookCredentialId(tenant)
+                .flatMap(credentialId -> rewrite(tenant, entry, bytes, credentialId.orElse(null))));
     }
 
-    private Mono<Body> rewrite(TenantContext tenant, CatalogEntry entry, byte[] bytes) {
+    /**
+     * The VAPI webhook credential to name next to every {@code server.url}. A credential lives in
+     * one org: shared-org tenants get the platform's, dedicated-org tenants the one created in their
+     * own org ({@code webhook_credential_id} beside their {@code api_key}), or none.
+     */
+    private Mono<Optional<String>> webhookCredentialId(TenantContext tenant) {
+        if (tenant.tenant().vapiMode() == VapiMode.SHARED_ORG) {
+            return Mono.just(Optional.ofNullable(this.webhooks.vapiCredentialId()));
+        }
+        return this.secrets.read(SecretPath.tenantVapi(tenant.tenantId()))
+            .map(secret -> Optional.ofNullable(secret.field(DEDICATED_WEBHOOK_CREDENTIAL)).filter(id -> !id.isBlank()))
+            .defaultIfEmpty(Optional.empty());
+    }
+
+    private Mono<Body> rewrite(TenantContext tenant, CatalogEntry entry, byte[] bytes, @Nullable String credentialId) {
         ObjectNode json = (bytes.length == 0) ? JsonNodeFactory.instance.objectNode()
                 : StrictJson.readRequest(bytes);
-        // A VAPI credential lives in one org: the platform's webhook credential exists only in the shared org.
-        String credentialId = (tenant.tenant().vapiMode() == VapiMode.SHARED_ORG) ? this.webhooks.vapiCredentialId()
-                : null;
         RequestBodyWalker.Walk walk = this.walker.walk(entry, json, this.webhooks.tenantUrl(UPSTREAM, tenant.tenantId()),
                 credentialId);
         for (RequestBodyWalker.ReplacedUrl url : walk.webhookUrls()) {

@@ -2,7 +2,10 @@ package com.intellidial.gateway.isolation;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
+import com.intellidial.gateway.credentials.LocalSecretStore;
+import com.intellidial.gateway.credentials.SecretPath;
 import com.intellidial.gateway.support.GatewayIntegrationTest;
 import com.intellidial.gateway.support.TestInfrastructure;
 import com.intellidial.gateway.support.TestTenants;
@@ -47,6 +50,9 @@ class VapiIsolationIntegrationTests {
 
     @Autowired
     WebhooksProperties webhooks;
+
+    @Autowired
+    LocalSecretStore secrets;
 
     VapiClient vapi;
 
@@ -278,14 +284,28 @@ class VapiIsolationIntegrationTests {
     }
 
     @Test
-    void dedicatedOrgsGetNoPlatformCredentialId() {
-        TestTenant own = this.tenants.create("iso-hook-dedicated", VapiMode.DEDICATED_ORG, TelephonyMode.VAPI_NUMBER);
-        Reply created = this.vapi.post(own, "/assistant", "{\"server\":{\"url\":\"https://own.example/vapi\"}}");
+    void dedicatedOrgsGetTheWebhookCredentialOfTheirOwnOrgNeverThePlatforms() {
+        TestTenant without = this.tenants.create("iso-hook-dedicated", VapiMode.DEDICATED_ORG, TelephonyMode.VAPI_NUMBER);
+        Reply created = this.vapi.post(without, "/assistant", "{\"server\":{\"url\":\"https://own.example/vapi\"}}");
         assertThat(created.status()).isEqualTo(201);
         assertThat(created.upstreamJson().get("server").get("url").stringValue())
-            .isEqualTo(this.webhooks.tenantUrl("vapi", own.id()));
+            .isEqualTo(this.webhooks.tenantUrl("vapi", without.id()));
         assertThat(created.upstreamJson().get("server").has("credentialId"))
             .as("the platform's credential does not exist in the tenant's own org").isFalse();
+
+        TestTenant with = this.tenants.create("iso-hook-own-cred", VapiMode.DEDICATED_ORG, TelephonyMode.VAPI_NUMBER);
+        this.secrets.put(SecretPath.tenantVapi(with.id()),
+                Map.of("api_key", with.vapiKey(), "webhook_credential_id", "cred-in-" + with.id()));
+        Reply own = this.vapi.post(with, "/assistant", "{\"server\":{\"url\":\"https://own.example/vapi\"},"
+                + "\"model\":{\"tools\":[{\"type\":\"function\",\"server\":{\"url\":\"https://own.example/tool\"}}]}}");
+        assertThat(own.status()).isEqualTo(201);
+        assertThat(own.upstreamJson().at("/server/credentialId").stringValue()).isEqualTo("cred-in-" + with.id());
+        assertThat(own.upstreamJson().at("/model/tools/0/server/credentialId").stringValue())
+            .isEqualTo("cred-in-" + with.id());
+        assertThat(own.upstreamJson().toString()).doesNotContain(CREDENTIAL_ID);
+        Reply forged = this.vapi.post(with, "/assistant", "{\"server\":{\"url\":\"https://own.example/vapi\","
+                + "\"credentialId\":\"cred-in-" + without.id() + "\"}}");
+        assertThat(forged.status()).as("a tenant never names a credential itself").isEqualTo(400);
     }
 
     @Test

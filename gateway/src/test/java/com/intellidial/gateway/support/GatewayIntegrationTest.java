@@ -14,13 +14,15 @@ import org.springframework.test.context.ContextConfiguration;
 /**
  * A full gateway on a random port against real PostgreSQL and the simulator. Every test class
  * with this annotation shares one application context; tests isolate themselves by creating their
- * own tenants through {@link TestTenants}.
+ * own tenants through {@link TestTenants}. The test client waits up to 30 s for a response (not
+ * the default 5 s): a loaded CI machine must not fail a test about content; tests about timing set
+ * the gateway's own timeouts.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "30s")
 @ContextConfiguration(initializers = TestInfrastructure.class)
 @Import(TestTenants.class)
 public @interface GatewayIntegrationTest {
