@@ -24,7 +24,8 @@ class BudgetConfiguration {
     }
 
     @Bean
-    ReservationSweeper reservationSweeper(Budgets budgets, BudgetProperties properties) {
-        return new ReservationSweeper(budgets, properties);
+    PeriodicChore reservationSweeper(Budgets budgets, BudgetProperties properties) {
+        return new PeriodicChore("Released budget reservations whose calls never reported their end",
+                properties.sweepInterval(), budgets::releaseExpired);
     }
 }

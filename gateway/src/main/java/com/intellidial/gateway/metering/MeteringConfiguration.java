@@ -13,8 +13,19 @@ import org.springframework.r2dbc.core.DatabaseClient;
 class MeteringConfiguration {
 
     @Bean
-    Ledger ledger(DatabaseClient database, MeteringProperties properties, MeterRegistry registry) {
-        return new Ledger(new LedgerWriter(database), properties, registry);
+    LedgerWriter ledgerWriter(DatabaseClient database) {
+        return new LedgerWriter(database);
+    }
+
+    @Bean
+    Ledger ledger(LedgerWriter writer, MeteringProperties properties, MeterRegistry registry) {
+        return new Ledger(writer, properties, registry);
+    }
+
+    @Bean
+    PeriodicChore usageKeyPurge(LedgerWriter writer, MeteringProperties properties) {
+        return new PeriodicChore("Purged idempotency keys older than " + properties.eventKeyRetention(),
+                properties.purgeInterval(), () -> writer.purgeKeys(properties.eventKeyRetention()));
     }
 
     @Bean

@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.Assert;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -22,6 +23,9 @@ import org.springframework.validation.annotation.Validated;
  * PostgreSQL is probed
  * @param shutdownTimeout how long a graceful shutdown waits for the final flush before spilling
  * @param tenantTags per-tenant metric series
+ * @param eventKeyRetention how long a counted event's idempotency key is kept; a duplicate arriving
+ * later would count again, so it must outlast any replay (at least a day)
+ * @param purgeInterval how often keys past their retention are deleted
  */
 @ConfigurationProperties(MeteringProperties.PREFIX)
 @Validated
@@ -29,9 +33,16 @@ public record MeteringProperties(@DefaultValue("true") boolean enabled, @Min(1) 
         @Min(1) @DefaultValue("500") int batchSize, @NotNull @DefaultValue("1s") Duration flushInterval,
         @NotNull @DefaultValue("5s") Duration writeTimeout, @NotNull @DefaultValue("./data/spill") Path spillDir,
         @NotNull @DefaultValue("5s") Duration replayInterval, @NotNull @DefaultValue("10s") Duration shutdownTimeout,
-        @Valid @NotNull @DefaultValue TenantTags tenantTags) {
+        @Valid @NotNull @DefaultValue TenantTags tenantTags, @NotNull @DefaultValue("35d") Duration eventKeyRetention,
+        @NotNull @DefaultValue("1h") Duration purgeInterval) {
 
     public static final String PREFIX = "gateway.metering";
+
+    public MeteringProperties {
+        Assert.isTrue(eventKeyRetention.compareTo(Duration.ofDays(1)) >= 0,
+                PREFIX + ".event-key-retention must be at least 1d: webhook retries and replays arrive for hours");
+        Assert.isTrue(!purgeInterval.isNegative() && !purgeInterval.isZero(), PREFIX + ".purge-interval must be positive");
+    }
 
     /**
      * Bounds the per-tenant metric series: Prometheus keeps one series per tag value.

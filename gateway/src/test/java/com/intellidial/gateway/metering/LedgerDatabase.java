@@ -81,7 +81,8 @@ final class LedgerDatabase {
     /** Properties for a hand-built ledger: small batches, fast timers, the given spill directory. */
     static MeteringProperties properties(Path spillDir, int bufferCapacity) {
         return new MeteringProperties(true, bufferCapacity, 50, Duration.ofMillis(50), Duration.ofSeconds(2), spillDir,
-                Duration.ofMillis(200), Duration.ofSeconds(10), new MeteringProperties.TenantTags(10));
+                Duration.ofMillis(200), Duration.ofSeconds(10), new MeteringProperties.TenantTags(10), Duration.ofDays(35),
+                Duration.ofHours(1));
     }
 
     /** A started ledger on the given client. */

@@ -93,7 +93,7 @@ class LedgerDurabilityIntegrationTests {
             proxy.stop();
             MeteringProperties slow = new MeteringProperties(true, 10_000, 50, Duration.ofMinutes(1),
                     Duration.ofSeconds(1), spillDir, Duration.ofMinutes(1), Duration.ofSeconds(5),
-                    new MeteringProperties.TenantTags(10));
+                    new MeteringProperties.TenantTags(10), Duration.ofDays(35), Duration.ofHours(1));
             Ledger ledger = LedgerDatabase.ledger(LedgerDatabase.client("127.0.0.1", proxy.port()), slow);
             for (int i = 0; i < total; i++) {
                 ledger.record(request(tenant, i));
