@@ -84,6 +84,19 @@ final class RequestBodyWalker {
         return defaulted;
     }
 
+    /**
+     * Whether a forbidden {@code credentialId} only repeats the webhook credential the gateway sets
+     * there itself, as a read-modify-write of a resource does with what VAPI answered. Any other
+     * value stays refused.
+     */
+    private static boolean echoesGatewayCredential(FieldPath field, Leaf leaf, Context context) {
+        List<FieldPath.Segment> segments = field.segments();
+        String name = segments.get(segments.size() - 1).name();
+        JsonNode value = leaf.value();
+        return CREDENTIAL_ID.equals(name) && context.credentialId() != null && leaf.holder() != null && value != null
+                && value.isString() && value.stringValue().equals(context.credentialId());
+    }
+
     /** Whether the (non-array) path holds a non-null value. */
     private static boolean present(ObjectNode body, FieldPath path) {
         JsonNode node = body;
@@ -100,6 +113,11 @@ final class RequestBodyWalker {
         object.remove(ORG_ID);
         for (FieldPath field : shape.forbiddenFields()) {
             visit(object, field.segments(), 0, prefix, (leaf) -> {
+                if (echoesGatewayCredential(field, leaf, context)) {
+                    // What a GET answered, sent back: dropped here, set again next to the URL below.
+                    leaf.setter().accept(null);
+                    return;
+                }
                 throw problem(leaf.path(), "Field '" + leaf.path() + "' cannot be set through the gateway");
             }, true);
         }

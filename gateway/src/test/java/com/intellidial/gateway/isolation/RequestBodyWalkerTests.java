@@ -17,6 +17,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The body walker on the real VAPI catalog: which references it finds, what it rewrites, what it refuses. */
 class RequestBodyWalkerTests {
@@ -150,6 +151,30 @@ class RequestBodyWalkerTests {
         ObjectNode body = StrictJson.readRequest("{\"server\":{\"url\":\"https://t.example/a\"}}".getBytes());
         this.walker.walk(entry("vapi.assistant.create"), body, HOOK, null);
         assertThat(body.toString()).isEqualTo("{\"server\":{\"url\":\"" + HOOK + "\"}}");
+    }
+
+    /** A read-modify-write sends back what VAPI answered: the gateway's own URL and credential id. */
+    @Test
+    void theGatewaysOwnCredentialSentBackIsAcceptedAndNoOtherIs() {
+        ObjectNode echoed = StrictJson.readRequest(("{\"server\":{\"url\":\"" + HOOK + "\",\"credentialId\":\"" + CREDENTIAL
+                + "\"},\"model\":{\"tools\":[{\"type\":\"function\",\"server\":{\"url\":\"https://t.example/tool\","
+                + "\"credentialId\":\"" + CREDENTIAL + "\"}}]}}").getBytes());
+        RequestBodyWalker.Walk walk = this.walker.walk(entry("vapi.assistant.update"), echoed, HOOK, CREDENTIAL);
+        assertThat(walk.originalUrls()).as("the gateway's URL is not the tenant's own")
+            .containsExactlyEntriesOf(Map.of("model.tools[0].server.url", "https://t.example/tool"));
+        assertThat(echoed.at("/server/credentialId").stringValue()).isEqualTo(CREDENTIAL);
+        assertThat(echoed.at("/model/tools/0/server/credentialId").stringValue()).isEqualTo(CREDENTIAL);
+
+        for (String json : List.of("{\"server\":{\"url\":\"https://t.example/a\",\"credentialId\":\"cred-of-someone\"}}",
+                "{\"server\":{\"url\":\"https://t.example/a\",\"credentialId\":[\"" + CREDENTIAL + "\"]}}")) {
+            assertThatThrownBy(() -> walk("vapi.assistant.update", json)).as(json)
+                .isInstanceOfSatisfying(GatewayException.class, ex -> assertThat(ex.type()).isEqualTo(ProblemType.MALFORMED_REQUEST))
+                .hasMessageContaining("server.credentialId");
+        }
+        ObjectNode noneConfigured = StrictJson.readRequest(("{\"server\":{\"url\":\"" + HOOK + "\",\"credentialId\":\""
+                + CREDENTIAL + "\"}}").getBytes());
+        assertThatThrownBy(() -> this.walker.walk(entry("vapi.assistant.update"), noneConfigured, HOOK, null))
+            .as("with no credential configured there is nothing to echo").isInstanceOf(GatewayException.class);
     }
 
     /**

@@ -284,6 +284,27 @@ class VapiIsolationIntegrationTests {
     }
 
     @Test
+    void whatAGetAnsweredCanBeSentBackInAPatch() {
+        TestTenant acme = shared("iso-hook-roundtrip");
+        Reply created = this.vapi.post(acme, "/assistant", "{\"name\":\"a\",\"server\":{\"url\":\"https://acme.example/own\"}}");
+        String id = created.json().get("id").stringValue();
+        JsonNode server = this.vapi.get(acme, "/assistant/" + id).json().get("server");
+        assertThat(server.get("credentialId").stringValue()).isEqualTo(CREDENTIAL_ID);
+
+        Reply patched = this.vapi.patch(acme, "/assistant/" + id, "{\"name\":\"b\",\"server\":" + server + "}");
+        assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+        assertThat(patched.upstreamJson().at("/server/url").stringValue()).isEqualTo(this.webhooks.tenantUrl("vapi", acme.id()));
+        assertThat(patched.upstreamJson().at("/server/credentialId").stringValue()).isEqualTo(CREDENTIAL_ID);
+        assertThat(this.webhookTargets.tenantUrl(acme.id(), "assistant", id).block())
+            .as("sending back the gateway's URL keeps the tenant's own").isEqualTo("https://acme.example/own");
+
+        Reply other = this.vapi.patch(acme, "/assistant/" + id,
+                "{\"server\":{\"url\":\"https://acme.example/own\",\"credentialId\":\"cred-somebody-else\"}}");
+        assertThat(other.status()).isEqualTo(400);
+        assertThat(other.json().get("field").stringValue()).isEqualTo("server.credentialId");
+    }
+
+    @Test
     void dedicatedOrgsGetTheWebhookCredentialOfTheirOwnOrgNeverThePlatforms() {
         TestTenant without = this.tenants.create("iso-hook-dedicated", VapiMode.DEDICATED_ORG, TelephonyMode.VAPI_NUMBER);
         Reply created = this.vapi.post(without, "/assistant", "{\"server\":{\"url\":\"https://own.example/vapi\"}}");
