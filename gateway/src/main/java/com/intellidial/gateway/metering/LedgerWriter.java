@@ -114,14 +114,6 @@ final class LedgerWriter {
             select count(*) as counted from new
             """;
 
-    static final int PURGE_BATCH = 10_000;
-
-    private static final String PURGE_SQL = """
-            delete from usage_events e
-            using (select ctid from usage_events where recorded_at < now() - $1 * interval '1 second' limit $2) old
-            where e.ctid = old.ctid
-            """;
-
     private final DatabaseClient database;
 
     LedgerWriter(DatabaseClient database) {
@@ -142,24 +134,17 @@ final class LedgerWriter {
     }
 
     /**
-     * Deletes the idempotency keys recorded more than {@code retention} ago (by the database's
-     * clock), a batch of rows per statement ({@value #PURGE_BATCH} by default) so no statement holds locks for long. The
-     * counters keep what the keys counted; an event replayed after its key is gone would count again,
-     * so the retention must outlast any replay (a spill file of a long outage).
+     * Deletes the idempotency keys recorded more than {@code retention} ago. The counters keep what
+     * the keys counted; an event replayed after its key is gone would count again, so the retention
+     * must outlast any replay (a spill file of a long outage).
      * @return how many keys were deleted
      */
     Mono<Long> purgeKeys(Duration retention) {
-        return purgeKeys(retention, PURGE_BATCH);
+        return purgeKeys(retention, RetentionPurge.DEFAULT_BATCH);
     }
 
     Mono<Long> purgeKeys(Duration retention, int batchSize) {
-        Mono<Long> batch = this.database.sql(PURGE_SQL)
-            .bind(0, retention.toSeconds())
-            .bind(1, batchSize)
-            .fetch()
-            .rowsUpdated();
-        return batch.expand(deleted -> (deleted >= batchSize) ? batch : Mono.empty())
-            .reduce(0L, Long::sum);
+        return new RetentionPurge(this.database, "usage_events", "recorded_at", batchSize).olderThan(retention);
     }
 
     /** The batch as the JSON array the statement reads; duplicates within the batch are kept once. */

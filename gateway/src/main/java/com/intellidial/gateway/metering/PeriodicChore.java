@@ -13,10 +13,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * Runs a database chore every interval while the application runs: releasing the estimates of
- * calls whose end-of-call report never came, purging old idempotency keys. Each chore is safe on
+ * calls whose end-of-call report never came, purging old idempotency records. Each chore is safe on
  * any number of instances; a run that fails is logged and the next tick tries again.
  */
-final class PeriodicChore implements SmartLifecycle {
+public final class PeriodicChore implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(PeriodicChore.class);
 
@@ -33,7 +33,7 @@ final class PeriodicChore implements SmartLifecycle {
      * @param interval how often it runs; the first run is one interval after start
      * @param chore one run, emitting how many rows it handled
      */
-    PeriodicChore(String name, Duration interval, Supplier<Mono<Long>> chore) {
+    public PeriodicChore(String name, Duration interval, Supplier<Mono<Long>> chore) {
         this.name = name;
         this.interval = interval;
         this.chore = chore;

@@ -1,8 +1,12 @@
 package com.intellidial.gateway.webhooks;
 
+import java.time.Duration;
+
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Mono;
+
+import com.intellidial.gateway.metering.RetentionPurge;
 
 /** Status callbacks already accepted, keyed by {@code (CallSid, SequenceNumber)} (table {@code twilio_status_events}). */
 @Repository
@@ -12,6 +16,15 @@ class TwilioStatusEvents {
 
     TwilioStatusEvents(DatabaseClient db) {
         this.db = db;
+    }
+
+    /**
+     * Forgets callbacks accepted more than {@code retention} ago; Twilio's retries come within
+     * hours, so a redelivery after that cannot be told from a new callback.
+     */
+    Mono<Long> purge(Duration retention) {
+        return new RetentionPurge(this.db, "twilio_status_events", "received_at", RetentionPurge.DEFAULT_BATCH)
+            .olderThan(retention);
     }
 
     /** Records the event; emits {@code true} the first time, {@code false} for a redelivery. */
