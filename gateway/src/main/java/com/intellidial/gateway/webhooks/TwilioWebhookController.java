@@ -79,12 +79,13 @@ class TwilioWebhookController {
 
     @PostMapping(path = "/webhooks/twilio/{tenantId}", consumes = "application/x-www-form-urlencoded")
     Mono<ResponseEntity<Void>> statusCallback(@PathVariable String tenantId, ServerWebExchange exchange) {
+        // Who is not a Twilio tenant gets the answer a bad signature gets: the URL tells nobody which tenants exist.
         if (!Tenant.ID_PATTERN.matcher(tenantId).matches()) {
-            return Mono.error(new GatewayException(ProblemType.NOT_FOUND, "No such tenant"));
+            return Mono.error(forbidden());
         }
         return this.tenants.findTenant(tenantId)
             .filter((tenant) -> tenant.telephonyMode() != TelephonyMode.VAPI_NUMBER)
-            .switchIfEmpty(Mono.error(() -> new GatewayException(ProblemType.NOT_FOUND, "No such tenant")))
+            .switchIfEmpty(Mono.error(() -> forbidden()))
             .zipWith(exchange.getFormData())
             .flatMap((both) -> verified(both.getT1(), exchange.getRequest(), both.getT2()))
             .flatMap((callback) -> process(callback, GatewayAttributes.requestId(exchange)))

@@ -155,6 +155,29 @@ class TwilioWebhookIntegrationTests {
     }
 
     @Test
+    void unknownAndNonTwilioTenantsLookExactlyLikeABadSignature() {
+        TestTenant tenant = this.tenants.create("known");
+        TestTenant vapiOnly = this.tenants.create("vapi-only", VapiMode.DEDICATED_ORG, TelephonyMode.VAPI_NUMBER);
+        Map<String, String> params = callback(tenant.accountSid(), "CA" + hex32(), "completed", "0");
+        String badSignature = "bm90IGEgc2lnbmF0dXJl";
+        String known = problemBody("/webhooks/twilio/" + tenant.id(), params, badSignature);
+        for (String path : List.of("/webhooks/twilio/" + vapiOnly.id(), "/webhooks/twilio/no-such-tenant-" + hex32().substring(0, 8),
+                "/webhooks/twilio/NOT%20AN%20ID")) {
+            assertThat(problemBody(path, params, badSignature)).as(path).isEqualTo(known);
+        }
+    }
+
+    /** The 403 problem without what differs per request. */
+    private String problemBody(String path, Map<String, String> params, String signature) {
+        return post(path, params, signature)
+            .expectStatus().isForbidden()
+            .expectBody(String.class)
+            .returnResult()
+            .getResponseBody()
+            .replaceAll("\"(requestId|instance)\":\"[^\"]*\"", "");
+    }
+
+    @Test
     void aSubaccountSignsWithItsOwnTokenNotThePlatforms() {
         TestTenant tenant = this.tenants.create("subhook", VapiMode.DEDICATED_ORG, TelephonyMode.PLATFORM_TWILIO);
         SecretPath path = SecretPath.tenantTwilio(tenant.id());
@@ -177,10 +200,14 @@ class TwilioWebhookIntegrationTests {
     }
 
     private WebTestClient.ResponseSpec post(TestTenant tenant, Map<String, String> params, String signature) {
+        return post("/webhooks/twilio/" + tenant.id(), params, signature);
+    }
+
+    private WebTestClient.ResponseSpec post(String path, Map<String, String> params, String signature) {
         MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
         params.forEach(form::add);
         return this.web.post()
-            .uri("/webhooks/twilio/" + tenant.id())
+            .uri(path)
             .header(GatewayHeaders.TWILIO_SIGNATURE, signature)
             .contentType(MediaType.APPLICATION_FORM_URLENCODED)
             .body(BodyInserters.fromFormData(form))
