@@ -169,6 +169,7 @@ public final class LocalGatewayApplication {
                    curl -u 'any:%3$s' %1$s/twilio/2010-04-01/Accounts/ACany/IncomingPhoneNumbers.json
                    curl -i %1$s/vapi/assistant                      # 401 problem+json
                    curl %1$s/actuator/health
+                   curl -H 'Authorization: Bearer local-metrics-token' %1$s/actuator/prometheus
                  Stop with Ctrl-C.
                 ================================================================================
                 """.formatted(base, simulatorUrl, ACME_KEY, GLOBEX_KEY);

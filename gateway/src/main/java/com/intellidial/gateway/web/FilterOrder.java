@@ -14,6 +14,9 @@ public final class FilterOrder {
     /** Web filter: accept or create {@code X-Request-Id} before anything else can fail. */
     public static final int REQUEST_ID = Ordered.HIGHEST_PRECEDENCE + 10;
 
+    /** Web filter: actuator endpoints other than health and info need the metrics token (401/404). */
+    public static final int ACTUATOR_ACCESS = REQUEST_ID + 10;
+
     /** Global filter: resolve the tenant from its gateway key (401/403). */
     public static final int AUTHENTICATION = -1000;
 

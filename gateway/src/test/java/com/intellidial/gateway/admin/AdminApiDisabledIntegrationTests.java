@@ -9,9 +9,12 @@ import org.springframework.http.MediaType;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-/** Without {@code gateway.admin.token} the admin API does not exist: 404 whatever token is sent. */
+/**
+ * Without {@code gateway.admin.token} the admin API does not exist, and without
+ * {@code gateway.admin.metrics-token} neither does the Prometheus scrape: 404 whatever token is sent.
+ */
 @GatewayIntegrationTest
-@TestPropertySource(properties = "gateway.admin.token=")
+@TestPropertySource(properties = { "gateway.admin.token=", "gateway.admin.metrics-token=" })
 class AdminApiDisabledIntegrationTests {
 
     @Autowired
@@ -31,5 +34,17 @@ class AdminApiDisabledIntegrationTests {
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody().jsonPath("$.type").isEqualTo("https://docs.intellidial.dev/problems/not-found");
         }
+    }
+
+    @Test
+    void theScrapeAnswers404WhenNoMetricsTokenIsConfigured() {
+        for (String token : new String[] { "", "anything" }) {
+            this.client.get().uri("/actuator/prometheus")
+                .header("Authorization", "Bearer " + token)
+                .exchange()
+                .expectStatus().isNotFound()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        }
+        this.client.get().uri("/actuator/health").exchange().expectStatus().isOk();
     }
 }

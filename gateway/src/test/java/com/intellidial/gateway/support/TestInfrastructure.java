@@ -24,6 +24,9 @@ public class TestInfrastructure implements ApplicationContextInitializer<Configu
     /** The admin API token of test contexts ({@code X-Admin-Token}). */
     public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
 
+    /** The scrape token of test contexts ({@code gateway.admin.metrics-token}). */
+    public static final String METRICS_TOKEN = "test-metrics-token-0123456789";
+
     /** The platform's VAPI webhook credential id of test contexts ({@code gateway.webhooks.vapi-credential-id}). */
     public static final String VAPI_WEBHOOK_CREDENTIAL_ID = "sim-platform-webhook-credential";
 
@@ -54,6 +57,7 @@ public class TestInfrastructure implements ApplicationContextInitializer<Configu
         properties.put("gateway.secrets.backend", "local");
         properties.put("gateway.metering.spill-dir", spillDir());
         properties.put("gateway.admin.token", ADMIN_TOKEN);
+        properties.put("gateway.admin.metrics-token", METRICS_TOKEN);
         properties.put("gateway.webhooks.vapi-credential-id", VAPI_WEBHOOK_CREDENTIAL_ID);
         // Tenant endpoints in tests listen on 127.0.0.1; production refuses internal relay targets.
         properties.put("gateway.webhooks.relay.allow-private-targets", "true");
