@@ -132,6 +132,55 @@ class UnauthorizedRetryIntegrationTests {
         assertThat(counter("unchanged")).isEqualTo(unchangedBefore + 1);
     }
 
+    @Test
+    void replaysATwilioCallCreationOnceWithTheRotatedTokenAndPlacesOneCall() {
+        TestTenant tenant = this.tenants.create("retry-twilio");
+        SecretPath path = SecretPath.tenantTwilio(tenant.id());
+        String revoked = "twilio-revoked-" + UUID.randomUUID();
+        this.secrets.put(path, Map.of("account_sid", tenant.accountSid(), "auth_token", revoked));
+        twilioGet(tenant, "/Calls.json").expectStatus().isUnauthorized();
+        this.secrets.put(path, Map.of("account_sid", tenant.accountSid(), "auth_token", tenant.twilioToken()));
+        double retriedBefore = this.meters.find("gateway.credentials.unauthorized").tag("upstream", "twilio")
+            .tag("outcome", "retried").counters().stream().mapToDouble(c -> c.count()).sum();
+
+        String requestId = "test-" + UUID.randomUUID();
+        String form = "To=%2B14155550100&From=%2B14155550199&Url=https%3A%2F%2Fexample.com%2Ftwiml";
+        EntityExchangeResult<byte[]> result = this.client.post()
+            .uri("/twilio/2010-04-01/Accounts/ACany/Calls.json")
+            .headers(headers -> headers.setBasicAuth("ACany", tenant.apiKey()))
+            .header("X-Request-Id", requestId)
+            .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+            .bodyValue(form)
+            .exchange()
+            .expectStatus().isCreated()
+            .expectBody().jsonPath("$.account_sid").isEqualTo(tenant.accountSid())
+            .returnResult();
+
+        List<RecordedRequest> attempts = attempts(requestId);
+        assertThat(attempts).extracting(r -> r.header("Authorization")).containsExactly(
+                basic(tenant.accountSid(), revoked), basic(tenant.accountSid(), tenant.twilioToken()));
+        // The same (rewritten: the gateway adds its StatusCallback) form both times.
+        String sent = new String(attempts.get(0).body(), StandardCharsets.UTF_8);
+        assertThat(sent).startsWith(form + "&StatusCallback=");
+        assertThat(new String(attempts.get(1).body(), StandardCharsets.UTF_8)).isEqualTo(sent);
+        assertThat(this.meters.find("gateway.credentials.unauthorized").tag("upstream", "twilio").tag("outcome", "retried")
+            .counters().stream().mapToDouble(c -> c.count()).sum()).isEqualTo(retriedBefore + 1);
+        assertThat(everything(result)).doesNotContain(revoked).doesNotContain(tenant.twilioToken());
+        twilioGet(tenant, "/Calls.json").expectStatus().isOk()
+            .expectBody().jsonPath("$.calls.length()").isEqualTo(1);
+    }
+
+    private WebTestClient.ResponseSpec twilioGet(TestTenant tenant, String resource) {
+        return this.client.get()
+            .uri("/twilio/2010-04-01/Accounts/ACany" + resource)
+            .headers(headers -> headers.setBasicAuth("ACany", tenant.apiKey()))
+            .exchange();
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
     /** Makes the gateway's cache hold a key VAPI rejects, as after a revocation nobody announced. */
     private String cacheRevokedKey(TestTenant tenant) {
         String revoked = "vapi-revoked-" + UUID.randomUUID();
