@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.vault.support.VaultToken;
 import reactor.test.StepVerifier;
 
 import com.intellidial.gateway.credentials.SecretStoreException.Reason;
@@ -18,6 +19,7 @@ import com.intellidial.gateway.vault.TestVault.AppRoleLogin;
 import com.intellidial.gateway.vault.emulator.VaultEmulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The Vault secret store over real HTTP with the real Spring Vault client, against the emulator and,
@@ -126,6 +128,33 @@ class VaultSecretStoreIntegrationTests {
         StepVerifier.create(this.gateway.sessions.renewToken()).expectNextCount(1).verifyComplete();
 
         StepVerifier.create(this.gateway.store.read(SecretPath.tenantVapi("acme"))).expectNextCount(1).verifyComplete();
+    }
+
+    /**
+     * Nobody calls renew here: the session manager's own schedule renews the token shortly before
+     * its TTL ends, so the session outlives the TTL it was issued with, on the same token.
+     */
+    @Test
+    void renewsTheTokenOnItsOwnBeforeItsTtlEnds() {
+        AppRoleLogin shortLived = this.vault.appRole("12s", "1h");
+        this.gateway.close();
+        this.gateway = VaultTestSupport.appRole(this.vault.uri(), shortLived);
+        StepVerifier.create(this.gateway.store.read(SecretPath.tenantVapi("acme"))).expectNextCount(1).verifyComplete();
+        String token = this.gateway.sessions.getVaultToken().map(VaultToken::getToken).block(Duration.ofSeconds(5));
+        long issued = System.nanoTime();
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+            .until(() -> Duration.ofNanos(System.nanoTime() - issued).compareTo(Duration.ofSeconds(14)) > 0);
+
+        StepVerifier.create(this.gateway.store.read(SecretPath.tenantVapi("acme")))
+            .assertNext(secret -> assertThat(secret.field("api_key")).isEqualTo(VAPI_KEY))
+            .verifyComplete();
+        assertThat(this.gateway.sessions.getVaultToken().map(VaultToken::getToken).block(Duration.ofSeconds(5)))
+            .as("renewed, not replaced by a new login").isEqualTo(token);
+        if ("emulator".equals(this.flavour)) {
+            assertThat(this.vault.emulator().requestCount("auth/token/renew-self")).isGreaterThanOrEqualTo(1);
+            assertThat(this.vault.emulator().requestCount("auth/approle/login")).isEqualTo(1);
+        }
     }
 
     @Test
