@@ -33,12 +33,13 @@ import org.springframework.http.HttpMethod;
  * @param defaults body fields the gateway fills with a tenant alias when the tenant leaves them out
  * @param bufferBody whether the body must be buffered; true exactly when there is something to rewrite
  * @param contentType the request body's media type
+ * @param placesCalls where the calls this endpoint places are named, or {@code null} when it places none
  */
 public record CatalogEntry(String id, HttpMethod method, String path, Access access, @Nullable String reason,
         @Nullable String resource, Map<String, String> pathParams, @Nullable String creates, boolean createsBatch,
         @Nullable String deletes, @Nullable String lists, @Nullable ListShape listShape, BodyShape body,
         @Nullable String bodyShape, Map<String, String> queryRefs, List<FieldDefault> defaults, boolean bufferBody,
-        ContentType contentType) {
+        ContentType contentType, @Nullable PlacesCalls placesCalls) {
 
     private static final Set<HttpMethod> METHODS = Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT,
             HttpMethod.PATCH, HttpMethod.DELETE);
@@ -56,7 +57,7 @@ public record CatalogEntry(String id, HttpMethod method, String path, Access acc
         defaults = List.copyOf(defaults);
         if (access == Access.DENY) {
             requireDenyIsBare(reason, resource, pathParams, creates, createsBatch, deletes, lists, listShape, body,
-                    bodyShape, queryRefs, defaults, bufferBody);
+                    bodyShape, queryRefs, defaults, bufferBody || placesCalls != null);
         }
         else {
             requireAllowIsComplete(template, method, reason, resource, pathParams, creates, createsBatch, deletes,
@@ -72,6 +73,9 @@ public record CatalogEntry(String id, HttpMethod method, String path, Access acc
             if (!defaulted.add(fieldDefault.field())) {
                 throw new IllegalArgumentException("two defaults for '" + fieldDefault.field() + "'");
             }
+        }
+        if (placesCalls != null && !(HttpMethod.POST.equals(method) || HttpMethod.PATCH.equals(method))) {
+            throw new IllegalArgumentException("places-calls is only valid on POST or PATCH, not " + method);
         }
         boolean rewrites = !body.isEmpty() || bodyShape != null || !defaults.isEmpty();
         if (bufferBody != rewrites) {

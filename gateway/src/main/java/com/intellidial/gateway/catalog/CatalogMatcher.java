@@ -100,7 +100,7 @@ public final class CatalogMatcher {
      * anything that decodes outside printable ASCII: no catalog literal or resource ID contains
      * such characters, so the segment could never match anyway.
      */
-    private static @Nullable String decode(String raw, int start, int end) {
+    static @Nullable String decode(String raw, int start, int end) {
         int firstEscape = raw.indexOf('%', start);
         if (firstEscape < 0 || firstEscape >= end) {
             return raw.substring(start, end);

@@ -29,9 +29,11 @@ final class CatalogYaml {
 
     private static final Set<String> ENTRY_KEYS = Set.of("id", "method", "path", "access", "reason", "resource",
             "path-params", "creates", "creates-batch", "deletes", "lists", "list-shape", "refs", "webhook-urls",
-            "forbidden-fields", "embeds", "body-shape", "query-refs", "defaults", "buffer-body", "content-type");
+            "forbidden-fields", "embeds", "body-shape", "query-refs", "defaults", "buffer-body", "content-type", "places-calls");
 
     private static final Set<String> DEFAULT_KEYS = Set.of("alias", "unless-present");
+
+    private static final Set<String> PLACES_CALLS_KEYS = Set.of("callees", "caller-ids", "at-least-one");
 
     /** The parsed document: declared resource types, named shapes and entries, plus every problem found. */
     record Document(List<String> resourceTypes, Map<String, BodyShape> shapes, List<CatalogEntry> entries,
@@ -101,7 +103,8 @@ final class CatalogYaml {
                     defaults(entry.get("defaults"), where), bool(entry, "buffer-body", where),
                     (entry.get("content-type") != null)
                             ? enumValue(CatalogEntry.ContentType.class, string(entry, "content-type", where))
-                            : CatalogEntry.ContentType.JSON);
+                            : CatalogEntry.ContentType.JSON,
+                    placesCalls(entry.get("places-calls"), where + " places-calls"));
             return (this.errors.size() == errorsBefore) ? parsed : null;
         }
         catch (IllegalArgumentException ex) {
@@ -131,6 +134,16 @@ final class CatalogYaml {
                     fields(longForm.get("unless-present"), where + " defaults." + field + ".unless-present")));
         });
         return defaults;
+    }
+
+    private @Nullable PlacesCalls placesCalls(@Nullable Object value, String where) {
+        if (value == null) {
+            return null;
+        }
+        Map<String, Object> spec = map(value, where);
+        checkKeys(spec, PLACES_CALLS_KEYS, where);
+        return new PlacesCalls(fields(spec.get("callees"), where + ".callees"),
+                fields(spec.get("caller-ids"), where + ".caller-ids"), bool(spec, "at-least-one", where));
     }
 
     private Map<FieldPath, String> fieldMap(@Nullable Object value, String where) {

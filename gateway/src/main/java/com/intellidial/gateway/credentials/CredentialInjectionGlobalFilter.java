@@ -84,7 +84,7 @@ class CredentialInjectionGlobalFilter implements GlobalFilter, Ordered {
             return Mono.error(new GatewayException(ProblemType.INTERNAL_ERROR, "The request was not routed to its upstream"));
         }
         TenantContext tenant = TenantContext.require(exchange);
-        if (upstream.sharedCredential(tenant.tenant()) && exchange.getAttribute(GatewayAttributes.CATALOG_MATCH) == null) {
+        if (upstream.sharedCredential(tenant.tenant()) && exchange.getAttribute(GatewayAttributes.ISOLATED) == null) {
             return Mono.error(new GatewayException(ProblemType.SERVICE_UNAVAILABLE,
                     "This tenant shares its " + upstream.name() + " account and the isolation layer did not vet the request"));
         }

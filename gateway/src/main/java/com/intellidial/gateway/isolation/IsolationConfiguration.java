@@ -1,6 +1,6 @@
 package com.intellidial.gateway.isolation;
 
-import com.intellidial.gateway.catalog.EndpointCatalog;
+import com.intellidial.gateway.catalog.EndpointCatalogs;
 import com.intellidial.gateway.cluster.ClusterEvents;
 import com.intellidial.gateway.credentials.SecretStore;
 import com.intellidial.gateway.routing.LimitsProperties;
@@ -31,14 +31,14 @@ class IsolationConfiguration {
     }
 
     @Bean
-    VapiIsolator vapiIsolator(CachingOwnershipStore store, R2dbcWebhookTargets targets, WebhooksProperties webhooks,
+    VapiIsolator vapiIsolator(EndpointCatalogs catalogs, CachingOwnershipStore store, R2dbcWebhookTargets targets, WebhooksProperties webhooks,
             RelayTargetGuard relayTargets, SecretStore secrets, IsolationProperties properties, LimitsProperties limits) {
         if (webhooks.vapiCredentialId() == null) {
             log.warn("gateway.webhooks.vapi-credential-id is not set: the server.url the gateway writes carries no "
                     + "credentialId, so VAPI webhooks will not authenticate (401) unless the platform's VAPI org has "
                     + "an org-level webhook credential");
         }
-        return new VapiIsolator(EndpointCatalog.forUpstream(VapiIsolator.UPSTREAM), store, targets, webhooks, relayTargets,
+        return new VapiIsolator(catalogs.require(VapiIsolator.UPSTREAM), store, targets, webhooks, relayTargets,
                 secrets, properties, limits.maxBodySize().toBytes());
     }
 }

@@ -9,6 +9,7 @@ import com.intellidial.gateway.routing.Upstream;
 import com.intellidial.gateway.routing.Upstreams;
 import com.intellidial.gateway.tenant.TenantContext;
 import com.intellidial.gateway.web.FilterOrder;
+import com.intellidial.gateway.web.GatewayAttributes;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
@@ -19,7 +20,7 @@ import reactor.core.publisher.Mono;
 /**
  * Hands every proxied request to the {@link UpstreamIsolator} of its upstream. An upstream without
  * an isolator is forwarded as is, but then never gets a shared credential (the credential filter
- * requires the catalog match an isolator sets).
+ * requires {@link GatewayAttributes#ISOLATED}, which only this filter sets).
  */
 @Component
 class IsolationGlobalFilter implements GlobalFilter, Ordered {
@@ -46,6 +47,9 @@ class IsolationGlobalFilter implements GlobalFilter, Ordered {
         if (isolator == null) {
             return chain.filter(exchange);
         }
-        return isolator.isolate(exchange, TenantContext.require(exchange)).flatMap(chain::filter);
+        return isolator.isolate(exchange, TenantContext.require(exchange)).flatMap(isolated -> {
+            isolated.getAttributes().put(GatewayAttributes.ISOLATED, Boolean.TRUE);
+            return chain.filter(isolated);
+        });
     }
 }

@@ -37,7 +37,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import com.intellidial.gateway.catalog.CatalogEntry;
 import com.intellidial.gateway.catalog.CatalogMatch;
-import com.intellidial.gateway.catalog.EndpointCatalog;
+import com.intellidial.gateway.catalog.CatalogMatchGlobalFilter;
 import com.intellidial.gateway.isolation.TwilioOwnership.OwnedNumber;
 import com.intellidial.gateway.tenant.TelephonyMode;
 import com.intellidial.gateway.tenant.TenantContext;
@@ -48,8 +48,8 @@ import com.intellidial.gateway.webhooks.RelayTargetGuard;
 import com.intellidial.gateway.webhooks.WebhooksProperties;
 
 /**
- * Isolation for {@code /twilio/2010-04-01/Accounts/{any}/...}. Every request must match an allowed
- * entry of {@code catalog/twilio.yaml} and is forwarded on its canonical path (the account segment
+ * Isolation for {@code /twilio/2010-04-01/Accounts/{any}/...}. Every request has matched an allowed
+ * entry of {@code catalog/twilio.yaml} ({@link CatalogMatchGlobalFilter}) and is forwarded on its canonical path (the account segment
  * is then replaced by the tenant's account when the credential is attached). Calls get the
  * gateway's webhook as {@code StatusCallback}, the tenant's own URL is kept for the relay.
  * <p>
@@ -89,8 +89,6 @@ class TwilioIsolator implements UpstreamIsolator {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final EndpointCatalog catalog = EndpointCatalog.forUpstream("twilio");
-
     private final TwilioOwnership ownership;
 
     private final WebhooksProperties webhooks;
@@ -112,7 +110,7 @@ class TwilioIsolator implements UpstreamIsolator {
     public Mono<ServerWebExchange> isolate(ServerWebExchange exchange, TenantContext tenant) {
         return Mono.defer(() -> {
             TelephonyMode mode = tenant.tenant().telephonyMode();
-            CatalogMatch match = match(exchange.getRequest());
+            CatalogMatch match = CatalogMatchGlobalFilter.require(exchange);
             if (mode == TelephonyMode.VAPI_NUMBER) {
                 return Mono.error(new GatewayException(ProblemType.FORBIDDEN,
                         "Twilio is not enabled for this tenant (telephony mode vapi-number)"));
@@ -121,23 +119,11 @@ class TwilioIsolator implements UpstreamIsolator {
             if (pool && !SHARED_POOL_ALLOWED.contains(match.entry().id())) {
                 return Mono.error(notFound("This operation is not available on the shared number pool"));
             }
-            exchange.getAttributes().put(GatewayAttributes.CATALOG_MATCH, match);
             Scope scope = new Scope(tenant.tenantId(), match.entry(), pool);
             Mono<Scope> loaded = pool ? this.ownership.numbers(tenant.tenantId()).map(scope::withNumbers) : Mono.just(scope);
             return loaded.flatMap((ready) -> checkPath(ready, match).thenReturn(ready))
                 .flatMap((ready) -> rewriteRequest(exchange, ready, match));
         });
-    }
-
-    private CatalogMatch match(ServerHttpRequest request) {
-        String raw = request.getURI().getRawPath();
-        if (!raw.startsWith(PREFIX + "/")) {
-            throw notFound("No such Twilio endpoint");
-        }
-        return this.catalog.matcher()
-            .match(request.getMethod(), raw.substring(PREFIX.length()))
-            .filter((found) -> found.entry().allowed())
-            .orElseThrow(() -> notFound("This Twilio endpoint is not available through the gateway"));
     }
 
     /** Shared pool: number and call SIDs in the path must be the tenant's. */

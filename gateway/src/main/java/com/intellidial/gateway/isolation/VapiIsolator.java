@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 
 import com.intellidial.gateway.catalog.CatalogEntry;
 import com.intellidial.gateway.catalog.CatalogMatch;
+import com.intellidial.gateway.catalog.CatalogMatchGlobalFilter;
 import com.intellidial.gateway.catalog.EndpointCatalog;
 import com.intellidial.gateway.credentials.SecretPath;
 import com.intellidial.gateway.credentials.SecretStore;
@@ -41,8 +42,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Isolation for VAPI: every request is matched strictly against the VAPI endpoint catalog (unknown
- * or denied: 404, never forwarded), every resource id in the path, the query and the body must be
+ * Isolation for VAPI: every request has been matched strictly against the VAPI endpoint catalog
+ * ({@link CatalogMatchGlobalFilter}; unknown or denied: 404, never forwarded), every resource id in the path, the query and the body must be
  * the tenant's own or one of its aliases (else 404 naming the field, the same answer as for an id
  * that does not exist), defaults are filled, webhook URLs are replaced with the tenant's gateway
  * webhook URL, and the request goes upstream on the canonical path the catalog builds, never the
@@ -111,7 +112,7 @@ final class VapiIsolator implements UpstreamIsolator {
     public Mono<ServerWebExchange> isolate(ServerWebExchange exchange, TenantContext tenant) {
         return Mono.defer(() -> {
             ServerHttpRequest request = exchange.getRequest();
-            CatalogMatch match = match(request);
+            CatalogMatch match = CatalogMatchGlobalFilter.require(exchange);
             CatalogEntry entry = match.entry();
             String alias = alias(request, entry);
             Mono<Map<String, String>> path = resolvePath(tenant.tenantId(), match);
@@ -124,22 +125,6 @@ final class VapiIsolator implements UpstreamIsolator {
                 return forward(exchange, tenant, resolvedMatch, resolved.getT2(), resolved.getT3(), alias);
             });
         });
-    }
-
-    private CatalogMatch match(ServerHttpRequest request) {
-        String rawPath = request.getURI().getRawPath();
-        HttpMethod method = request.getMethod();
-        if (rawPath == null || !rawPath.startsWith(PREFIX + "/")) {
-            throw noSuchEndpoint();
-        }
-        return this.catalog.matcher()
-            .match(method, rawPath.substring(PREFIX.length()))
-            .filter(found -> found.entry().allowed())
-            .orElseThrow(VapiIsolator::noSuchEndpoint);
-    }
-
-    private static GatewayException noSuchEndpoint() {
-        return new GatewayException(ProblemType.NOT_FOUND, "No such VAPI endpoint");
     }
 
     /** The alias the tenant gives the resource it creates or updates ({@code X-Gateway-Alias}), if any. */

@@ -3,7 +3,6 @@ package com.intellidial.gateway.metering;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.http.HttpMethod;
 import org.springframework.web.server.ServerWebExchange;
 
 import com.intellidial.gateway.web.GatewayAttributes;
@@ -16,17 +15,9 @@ final class CallCreation {
     private CallCreation() {
     }
 
-    /**
-     * Whether the exchange is {@code POST /vapi/call}: by its catalog entry once isolation matched
-     * it, else by method and path (budgets run before isolation).
-     */
-    static boolean isCallCreate(ServerWebExchange exchange, @Nullable String catalogEntry) {
-        if (catalogEntry != null) {
-            return CATALOG_ENTRY.equals(catalogEntry);
-        }
-        String path = exchange.getRequest().getPath().pathWithinApplication().value();
-        return HttpMethod.POST.equals(exchange.getRequest().getMethod())
-                && (path.equals("/vapi/call") || path.equals("/vapi/call/"));
+    /** Whether the catalog entry creates VAPI calls ({@code POST /call}, single or batch). */
+    static boolean isCallCreate(@Nullable String catalogEntry) {
+        return CATALOG_ENTRY.equals(catalogEntry);
     }
 
     /**

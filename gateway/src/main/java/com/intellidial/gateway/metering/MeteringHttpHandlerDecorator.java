@@ -78,7 +78,7 @@ final class MeteringHttpHandlerDecorator implements HttpHandlerDecoratorFactory 
             .tag(TenantTags.TAG, tenant.tenantId())
             .register(this.registry)
             .increment();
-        if (CallCreation.isCallCreate(exchange, entry) && status >= 200 && status < 300) {
+        if (CallCreation.isCallCreate(entry) && status >= 200 && status < 300) {
             CallCreation.createdIds(exchange).forEach(
                     callId -> this.sink.record(new CallCreated(callId, tenant.tenantId(), this.clock.instant())));
         }

@@ -7,6 +7,9 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 
+import com.intellidial.gateway.catalog.CatalogEntry;
+import com.intellidial.gateway.catalog.CatalogMatchGlobalFilter;
+import com.intellidial.gateway.catalog.PlacesCalls;
 import com.intellidial.gateway.tenant.TenantContext;
 import com.intellidial.gateway.web.FilterOrder;
 import com.intellidial.gateway.web.GatewayAttributes;
@@ -28,12 +31,12 @@ import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Checks {@code POST /vapi/call} against the tenant's budgets before it is forwarded. An admitted
- * call holds its estimate ({@link Budgets#reserve}); over budget is a 429 {@code budget-exceeded}
+ * Checks every request whose catalog entry places calls ({@code places-calls}: VAPI {@code POST /call}
+ * single and batch, campaign create and update, Twilio {@code Calls.json}) against the tenant's
+ * budgets before it is forwarded; it reads the catalog match, never the path. An admitted call holds its estimate ({@link Budgets#reserve}); over budget is a 429 {@code budget-exceeded}
  * problem whose {@code budget} member names the budget, with {@code Retry-After} until its period
  * starts over. Once the answer is known the reservation is tied to the created call (settled by its
  * end-of-call report), or given back when no call was created.
@@ -73,25 +76,29 @@ final class QuotaGlobalFilter implements GlobalFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-        if (!CallCreation.isCallCreate(exchange, null)) {
+        CatalogEntry entry = CatalogMatchGlobalFilter.require(exchange).entry();
+        PlacesCalls places = entry.placesCalls();
+        if (places == null) {
             return chain.filter(exchange);
         }
         String tenantId = TenantContext.require(exchange).tenantId();
+        BiFunction<ServerWebExchange, Integer, Mono<Void>> admitted = (readable, count) -> admitAll(tenantId, count)
+            .onErrorResume(ex -> !(ex instanceof GatewayException), ex -> onOutage(ex).thenReturn(List.of()))
+            .flatMap(reservations -> reservations.isEmpty() ? chain.filter(readable)
+                    : new Settlement(readable, entry, reservations).around(chain.filter(readable)));
         return this.budgets.hasBudgets(tenantId)
             .onErrorResume(ex -> !(ex instanceof GatewayException), ex -> onOutage(ex).thenReturn(false))
-            .flatMap(limited -> limited ? withBody(exchange, (readable, count) -> admitAll(tenantId, count)
-                .onErrorResume(ex -> !(ex instanceof GatewayException), ex -> onOutage(ex).thenReturn(List.of()))
-                .flatMap(reservations -> reservations.isEmpty() ? chain.filter(readable)
-                        : new Settlement(readable, reservations).around(chain.filter(readable))))
-                    : chain.filter(exchange));
+            .flatMap(limited -> !limited ? chain.filter(exchange)
+                    : places.countsFromBody() ? withBody(exchange, places, admitted) : admitted.apply(exchange, 1));
     }
 
     /**
      * Reads the (size-capped) body once to count the calls it asks for: a batch ({@code customers[]})
-     * reserves one estimate per call, so a batch cannot overshoot a budget. The body is handed on
-     * unchanged for isolation to read.
+     * or a campaign reserves one estimate per callee, so neither can overshoot a budget. The body is
+     * handed on unchanged for isolation to read.
      */
-    private Mono<Void> withBody(ServerWebExchange exchange, BiFunction<ServerWebExchange, Integer, Mono<Void>> next) {
+    private Mono<Void> withBody(ServerWebExchange exchange, PlacesCalls places,
+            BiFunction<ServerWebExchange, Integer, Mono<Void>> next) {
         return DataBufferUtils.join(exchange.getRequest().getBody())
             .map(buffer -> {
                 byte[] bytes = new byte[buffer.readableByteCount()];
@@ -101,9 +108,9 @@ final class QuotaGlobalFilter implements GlobalFilter, Ordered {
             })
             .defaultIfEmpty(new byte[0])
             .flatMap(bytes -> {
-                int calls = requestedCalls(bytes);
+                int calls = requestedCalls(places, bytes);
                 if (calls > MAX_BATCH) {
-                    return Mono.error(new GatewayException(ProblemType.MALFORMED_REQUEST, "A budgeted tenant can create at most "
+                    return Mono.error(new GatewayException(ProblemType.MALFORMED_REQUEST, "A budgeted tenant can place at most "
                             + MAX_BATCH + " calls in one request").withExtension("field", "customers"));
                 }
                 ServerHttpRequest replay = new ServerHttpRequestDecorator(exchange.getRequest()) {
@@ -116,11 +123,10 @@ final class QuotaGlobalFilter implements GlobalFilter, Ordered {
             });
     }
 
-    /** How many calls a {@code POST /call} body asks for: the size of {@code customers[]}, else one. */
-    static int requestedCalls(byte[] body) {
+    /** How many calls a JSON body asks for, by the entry's {@code places-calls}. */
+    static int requestedCalls(PlacesCalls places, byte[] body) {
         try {
-            JsonNode customers = JSON.readTree(body).path("customers");
-            return (customers.isArray() && customers.size() > 1) ? customers.size() : 1;
+            return places.calls((body.length == 0) ? JSON.createObjectNode() : JSON.readTree(body));
         }
         catch (RuntimeException ex) {
             // Malformed bodies are refused by isolation; one reservation covers the attempt.
@@ -130,6 +136,9 @@ final class QuotaGlobalFilter implements GlobalFilter, Ordered {
 
     /** Reserves {@code count} calls, all or none: a partial batch gives back what it took. */
     private Mono<List<UUID>> admitAll(String tenantId, int count) {
+        if (count == 0) {
+            return Mono.just(List.of());
+        }
         List<UUID> taken = new ArrayList<>();
         return Flux.range(0, count)
             .concatMap(i -> admit(tenantId).doOnNext(taken::add))
@@ -180,12 +189,15 @@ final class QuotaGlobalFilter implements GlobalFilter, Ordered {
 
         private final ServerWebExchange exchange;
 
+        private final CatalogEntry entry;
+
         private final List<UUID> reservations;
 
         private final AtomicBoolean settled = new AtomicBoolean();
 
-        Settlement(ServerWebExchange exchange, List<UUID> reservations) {
+        Settlement(ServerWebExchange exchange, CatalogEntry entry, List<UUID> reservations) {
             this.exchange = exchange;
+            this.entry = entry;
             this.reservations = reservations;
         }
 
@@ -207,11 +219,16 @@ final class QuotaGlobalFilter implements GlobalFilter, Ordered {
                 .doOnSuccess(ignored -> linkCreated());
         }
 
-        /** One reservation per created call; what the upstream did not create goes back. */
+        /**
+         * One reservation per created VAPI call; what the upstream did not create goes back. Calls
+         * placed later (campaigns) or settled elsewhere (Twilio) keep their estimates until the
+         * reservations expire.
+         */
         private void linkCreated() {
             HttpStatusCode status = this.exchange.getResponse().getStatusCode();
             List<String> ids = CallCreation.createdIds(this.exchange);
-            if (status == null || !status.is2xxSuccessful() || ids.isEmpty() || !this.settled.compareAndSet(false, true)) {
+            if (status == null || !status.is2xxSuccessful() || !CallCreation.isCallCreate(this.entry.id()) || ids.isEmpty()
+                    || !this.settled.compareAndSet(false, true)) {
                 return;
             }
             Flux.range(0, this.reservations.size())

@@ -26,6 +26,13 @@ public final class FilterOrder {
      */
     public static final int METERING = -900;
 
+    /**
+     * Global filter: matches the request against its upstream's endpoint catalog once (404 for
+     * anything not allowed), before anything that needs to know what the request is. After
+     * {@link #METERING}, so a refused endpoint is still metered; pure, so it costs no I/O.
+     */
+    public static final int CATALOG_MATCH = -850;
+
     /** Global filter: per-tenant and per-key token buckets (429). */
     public static final int RATE_LIMIT = -800;
 

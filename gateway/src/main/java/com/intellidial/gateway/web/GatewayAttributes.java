@@ -14,8 +14,17 @@ public final class GatewayAttributes {
     /** The authenticated tenant ({@code TenantContext}). */
     public static final String TENANT = qualify("tenant");
 
-    /** The matched catalog entry ({@code CatalogMatch}). */
+    /**
+     * The matched catalog entry ({@code CatalogMatch}), set by the catalog-match filter right
+     * after authentication; isolation replaces it with the same entry and its aliases resolved.
+     */
     public static final String CATALOG_MATCH = qualify("catalogMatch");
+
+    /**
+     * Set ({@link Boolean#TRUE}) once the upstream's isolator checked and scoped the request; a
+     * shared upstream credential is attached only to such requests.
+     */
+    public static final String ISOLATED = qualify("isolated");
 
     /** The upstream the route goes to ({@code Upstream}). */
     public static final String UPSTREAM = qualify("upstream");

@@ -101,6 +101,10 @@ class EndpointCatalogTests {
             bad field path | { id: t.a.make, method: POST, path: /assistant, access: allow, resource: assistant, refs: { "a..b": assistant }, buffer-body: true } | entry t.a.make: invalid field path 'a..b'
             bad path template | { id: t.a.get, method: GET, path: "/assistant/{id", access: allow, resource: assistant } | entry t.a.get: path '/assistant/{id': bad segment '{id'
             dot segment in template | { id: t.a.get, method: GET, path: /assistant/.., access: allow, resource: assistant } | entry t.a.get: path '/assistant/..': bad segment '..'
+            places-calls on GET | { id: t.a.list, method: GET, path: /assistant, access: allow, resource: assistant, places-calls: { callees: [ customer ] } } | entry t.a.list: places-calls is only valid on POST or PATCH
+            places-calls without callees | { id: t.a.make, method: POST, path: /assistant, access: allow, resource: assistant, places-calls: { caller-ids: [ from ] } } | entry t.a.make: places-calls needs at least one callee path
+            places-calls unknown key | { id: t.a.make, method: POST, path: /assistant, access: allow, resource: assistant, places-calls: { callees: [ to ], calee: [ x ] } } | entry t.a.make places-calls: unknown key 'calee'
+            places-calls on a denied entry | { id: t.a.make, method: POST, path: /assistant, access: deny, reason: "org-level", places-calls: { callees: [ to ] } } | entry t.a.make: a denied entry is never forwarded
             """)
     void rejectsInvalidEntryWithClearMessage(String problem, String entries, String message) {
         assertThatIllegalStateException().isThrownBy(() -> parse("resource-types: [assistant]\nentries: [" + entries + "]"))
