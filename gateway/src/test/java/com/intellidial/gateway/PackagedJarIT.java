@@ -83,7 +83,7 @@ class PackagedJarIT {
             environment.put("GATEWAY_UPSTREAMS_VAPI_BASEURL", upstream);
             environment.put("GATEWAY_UPSTREAMS_TWILIO_BASEURL", upstream);
             environment.put("GATEWAY_WEBHOOKS_PUBLICBASEURL", "http://localhost:" + port);
-            environment.put("GATEWAY_ADMIN_TOKEN", "packaged-jar-admin-" + UUID.randomUUID());
+            environment.put("GATEWAY_ADMIN_BOOTSTRAPTOKEN", "igw_admin_jar_" + UUID.randomUUID().toString().replace("-", ""));
             environment.put("GATEWAY_ADMIN_METRICSTOKEN", "packaged-jar-metrics-" + UUID.randomUUID());
             vault.put("platform/vapi", Map.of("api_key", TestUpstream.PLATFORM_VAPI_KEY));
             vault.put("platform/twilio", Map.of("account_sid", TestUpstream.PLATFORM_TWILIO_SID, "auth_token",

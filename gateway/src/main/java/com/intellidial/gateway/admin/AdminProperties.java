@@ -5,17 +5,19 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The admin API ({@code gateway.admin.*}).
- * @param token the shared secret admins send in {@code X-Admin-Token}; when unset the admin API is
- * disabled and answers 404, so an unconfigured gateway exposes nothing
+ * @param bootstrapToken an admin token ({@code igw_admin_<id>_<secret>}, secret of 32+ random
+ * characters) inserted at start as role {@code admin}, so the first admin can create the others
+ * ({@code POST /admin/v1/admin-tokens}); unset once real tokens exist. A weak one stops the start.
  * @param metricsToken the bearer token a scraper sends for {@code /actuator/prometheus} (per-tenant
  * usage series); when unset that endpoint answers 404. Health and info stay open.
  */
 @ConfigurationProperties("gateway.admin")
-public record AdminProperties(@Nullable String token, @Nullable String metricsToken) {
+public record AdminProperties(@Nullable String bootstrapToken, @Nullable String metricsToken) {
 
     @Override
     public String toString() {
-        return "AdminProperties[token=" + redacted(this.token) + ", metricsToken=" + redacted(this.metricsToken) + "]";
+        return "AdminProperties[bootstrapToken=" + redacted(this.bootstrapToken) + ", metricsToken="
+                + redacted(this.metricsToken) + "]";
     }
 
     private static String redacted(@Nullable String secret) {

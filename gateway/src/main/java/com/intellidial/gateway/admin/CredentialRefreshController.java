@@ -3,11 +3,9 @@ package com.intellidial.gateway.admin;
 import java.util.Map;
 import java.util.function.Function;
 
-import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
@@ -17,7 +15,6 @@ import com.intellidial.gateway.credentials.SecretPath;
 import com.intellidial.gateway.tenant.Tenant;
 import com.intellidial.gateway.tenant.TenantRepository;
 import com.intellidial.gateway.web.GatewayException;
-import com.intellidial.gateway.web.GatewayHeaders;
 import com.intellidial.gateway.web.ProblemType;
 
 /**
@@ -31,24 +28,19 @@ class CredentialRefreshController {
     private static final Map<String, Function<String, SecretPath>> UPSTREAMS = Map.of("vapi", SecretPath::tenantVapi,
             "twilio", SecretPath::tenantTwilio, "webhook", SecretPath::tenantWebhook);
 
-    private final AdminTokenVerifier admin;
-
     private final CredentialRefresher refresher;
 
     private final TenantRepository tenants;
 
-    CredentialRefreshController(AdminTokenVerifier admin, CredentialRefresher refresher, TenantRepository tenants) {
-        this.admin = admin;
+    CredentialRefreshController(CredentialRefresher refresher, TenantRepository tenants) {
         this.refresher = refresher;
         this.tenants = tenants;
     }
 
     @PostMapping("/admin/v1/tenants/{tenantId}/credentials/{upstream}/refresh")
     @ResponseStatus(HttpStatus.ACCEPTED)
-    Mono<Map<String, String>> refresh(@PathVariable String tenantId, @PathVariable String upstream,
-            @RequestHeader(name = GatewayHeaders.ADMIN_TOKEN, required = false) @Nullable String token) {
+    Mono<Map<String, String>> refresh(@PathVariable String tenantId, @PathVariable String upstream) {
         return Mono.fromCallable(() -> {
-            this.admin.verify(token);
             Function<String, SecretPath> pathOf = UPSTREAMS.get(upstream);
             if (pathOf == null) {
                 throw new GatewayException(ProblemType.NOT_FOUND, "Unknown upstream; expected vapi, twilio or webhook.");

@@ -19,7 +19,6 @@ import com.intellidial.gateway.provisioning.TwilioAccountService.TwilioAccount;
 import com.intellidial.gateway.tenant.Tenant;
 import com.intellidial.gateway.tenant.TenantRepository;
 import com.intellidial.gateway.web.GatewayException;
-import com.intellidial.gateway.web.GatewayHeaders;
 import com.intellidial.gateway.web.ProblemType;
 
 /**
@@ -32,42 +31,36 @@ class TwilioAdminController {
 
     private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
-    private final AdminTokenVerifier admin;
-
     private final TenantRepository tenants;
 
     private final TwilioAccountService accounts;
 
     private final NumberProvisioning numbers;
 
-    TwilioAdminController(AdminTokenVerifier admin, TenantRepository tenants, TwilioAccountService accounts,
+    TwilioAdminController(TenantRepository tenants, TwilioAccountService accounts,
             NumberProvisioning numbers) {
-        this.admin = admin;
         this.tenants = tenants;
         this.accounts = accounts;
         this.numbers = numbers;
     }
 
     @PostMapping("/admin/v1/tenants/{tenantId}/twilio/subaccount")
-    Mono<ResponseEntity<TwilioAccount>> createSubaccount(@PathVariable String tenantId,
-            @RequestHeader(name = GatewayHeaders.ADMIN_TOKEN, required = false) @Nullable String token) {
-        return tenant(tenantId, token).flatMap(this.accounts::createSubaccount)
+    Mono<ResponseEntity<TwilioAccount>> createSubaccount(@PathVariable String tenantId) {
+        return tenant(tenantId).flatMap(this.accounts::createSubaccount)
             .map((account) -> ResponseEntity.status(account.created() ? HttpStatus.CREATED : HttpStatus.OK).body(account));
     }
 
     @PutMapping("/admin/v1/tenants/{tenantId}/twilio")
-    Mono<TwilioAccount> connectOwnAccount(@PathVariable String tenantId, @RequestBody OwnAccount body,
-            @RequestHeader(name = GatewayHeaders.ADMIN_TOKEN, required = false) @Nullable String token) {
-        return tenant(tenantId, token).flatMap((tenant) -> this.accounts.connectOwnAccount(tenant,
+    Mono<TwilioAccount> connectOwnAccount(@PathVariable String tenantId, @RequestBody OwnAccount body) {
+        return tenant(tenantId).flatMap((tenant) -> this.accounts.connectOwnAccount(tenant,
                 String.valueOf(body.accountSid()), body.authToken(), body.apiKeySid(), body.apiKeySecret()));
     }
 
     @PostMapping("/admin/v1/tenants/{tenantId}/numbers")
     Mono<ResponseEntity<ProvisionedNumber>> provision(@PathVariable String tenantId,
             @RequestBody(required = false) @Nullable NumberRequest body,
-            @RequestHeader(name = IDEMPOTENCY_KEY, required = false) @Nullable String idempotencyKey,
-            @RequestHeader(name = GatewayHeaders.ADMIN_TOKEN, required = false) @Nullable String token) {
-        return tenant(tenantId, token).flatMap((tenant) -> {
+            @RequestHeader(name = IDEMPOTENCY_KEY, required = false) @Nullable String idempotencyKey) {
+        return tenant(tenantId).flatMap((tenant) -> {
             if (idempotencyKey == null || idempotencyKey.isBlank() || idempotencyKey.length() > 200) {
                 return Mono.error(new GatewayException(ProblemType.MALFORMED_REQUEST,
                         "An Idempotency-Key header (1 to 200 characters) is required"));
@@ -77,15 +70,13 @@ class TwilioAdminController {
     }
 
     @DeleteMapping("/admin/v1/tenants/{tenantId}/numbers/{phoneNumberSid}")
-    Mono<ResponseEntity<Void>> release(@PathVariable String tenantId, @PathVariable String phoneNumberSid,
-            @RequestHeader(name = GatewayHeaders.ADMIN_TOKEN, required = false) @Nullable String token) {
-        return tenant(tenantId, token).flatMap((tenant) -> this.numbers.release(tenant, phoneNumberSid))
+    Mono<ResponseEntity<Void>> release(@PathVariable String tenantId, @PathVariable String phoneNumberSid) {
+        return tenant(tenantId).flatMap((tenant) -> this.numbers.release(tenant, phoneNumberSid))
             .thenReturn(ResponseEntity.noContent().build());
     }
 
-    private Mono<Tenant> tenant(String tenantId, @Nullable String token) {
-        return Mono.fromRunnable(() -> this.admin.verify(token))
-            .then(Tenant.ID_PATTERN.matcher(tenantId).matches() ? this.tenants.findTenant(tenantId) : Mono.empty())
+    private Mono<Tenant> tenant(String tenantId) {
+        return (Tenant.ID_PATTERN.matcher(tenantId).matches() ? this.tenants.findTenant(tenantId) : Mono.<Tenant>empty())
             .switchIfEmpty(Mono.error(() -> new GatewayException(ProblemType.NOT_FOUND, "No such tenant")));
     }
 

@@ -33,6 +33,14 @@ public abstract class ClusterEventListener implements SmartLifecycle {
     /** Applies one message received on the channel (this instance's own messages included). */
     protected abstract void onClusterEvent(String payload);
 
+    /**
+     * Called each time the channel is listened on, after every reconnect too: what was published
+     * while this instance was disconnected is lost, so a cache that must not serve stale entries
+     * drops them here. Does nothing by default (the cache's TTL bounds staleness).
+     */
+    protected void onListening() {
+    }
+
     /** Sends a message to every instance listening on the channel, this one included. */
     protected final Mono<Void> publish(String payload) {
         return this.events.publish(this.channel, payload);
@@ -40,7 +48,7 @@ public abstract class ClusterEventListener implements SmartLifecycle {
 
     @Override
     public void start() {
-        this.listening = this.events.listen(this.channel).subscribe(this::onClusterEvent,
+        this.listening = this.events.listen(this.channel, this::onListening).subscribe(this::onClusterEvent,
                 ex -> log.warn("Cluster listener on {} stopped: {}", this.channel, ex.toString()));
     }
 

@@ -24,4 +24,15 @@ public interface ClusterEvents {
      * @return the payloads, in the order they were sent
      */
     Flux<String> listen(String channel);
+
+    /**
+     * As {@link #listen(String)}, and tells each time the subscription is (re)established, so a
+     * cache can drop what it may have missed while it was disconnected.
+     * @param channel a lower-case identifier such as {@code gateway_credentials}
+     * @param onListening called once the channel is listened on, after every reconnect too
+     * @return the payloads, in the order they were sent
+     */
+    default Flux<String> listen(String channel, Runnable onListening) {
+        return listen(channel).doOnSubscribe(subscription -> onListening.run());
+    }
 }

@@ -59,9 +59,15 @@ public final class PostgresClusterEvents implements ClusterEvents {
 
     @Override
     public Flux<String> listen(String channel) {
+        return listen(channel, () -> {
+        });
+    }
+
+    @Override
+    public Flux<String> listen(String channel, Runnable onListening) {
         checkChannel(channel);
-        return Flux.usingWhen(Mono.from(this.listenerConnections.create()), connection -> notifications(connection, channel),
-                Connection::close)
+        return Flux.usingWhen(Mono.from(this.listenerConnections.create()),
+                connection -> notifications(connection, channel, onListening), Connection::close)
             .doOnSubscribe(s -> log.debug("Listening on {}", channel))
             // The notification stream ends when the connection closes: reconnect, as after an error.
             .repeat()
@@ -71,13 +77,14 @@ public final class PostgresClusterEvents implements ClusterEvents {
                         signal.failure().toString())));
     }
 
-    private static Flux<String> notifications(Connection connection, String channel) {
+    private static Flux<String> notifications(Connection connection, String channel, Runnable onListening) {
         if (!(connection instanceof PostgresqlConnection postgres)) {
             return Flux.error(new IllegalStateException("LISTEN needs a PostgreSQL connection, got " + connection));
         }
         return postgres.createStatement("LISTEN " + channel)
             .execute()
             .flatMap(PostgresqlResult::getRowsUpdated)
+            .then(Mono.fromRunnable(onListening))
             .thenMany(postgres.getNotifications())
             .filter(notification -> channel.equals(notification.getName()))
             .map(notification -> {

@@ -8,6 +8,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.r2dbc.core.DatabaseClient;
 
+import com.intellidial.gateway.scheduling.PeriodicChore;
+
 /** Per-tenant budgets on call creation. */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnBooleanProperty(name = BudgetProperties.PREFIX + ".enabled", matchIfMissing = true)

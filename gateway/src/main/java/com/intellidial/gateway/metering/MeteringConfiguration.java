@@ -8,6 +8,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.r2dbc.core.DatabaseClient;
 
+import com.intellidial.gateway.scheduling.PeriodicChore;
+
 /** The ledger (the application's {@link UsageSink}) and request metering. */
 @Configuration(proxyBeanMethods = false)
 class MeteringConfiguration {
@@ -48,5 +50,10 @@ class MeteringConfiguration {
     @Bean
     UpstreamTimingGlobalFilter upstreamTimingGlobalFilter() {
         return new UpstreamTimingGlobalFilter();
+    }
+
+    @Bean
+    BudgetLimits budgetLimits(DatabaseClient database) {
+        return new BudgetLimits(database);
     }
 }

@@ -9,6 +9,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.intellidial.gateway.cluster.PresenceExpiry;
 import com.intellidial.gateway.web.GatewayException;
 import com.intellidial.gateway.web.ProblemType;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
@@ -30,13 +31,16 @@ public class ApiKeyResolver {
 
     private final Clock clock;
 
+    private final @Nullable KeyUsage usage;
+
     @Autowired
-    ApiKeyResolver(TenantRepository repository, TenantProperties properties) {
-        this(repository, properties, Clock.systemUTC());
+    ApiKeyResolver(TenantRepository repository, TenantProperties properties, KeyUsage usage) {
+        this(repository, properties, Clock.systemUTC(), usage);
     }
 
-    ApiKeyResolver(TenantRepository repository, TenantProperties properties, Clock clock) {
+    ApiKeyResolver(TenantRepository repository, TenantProperties properties, Clock clock, @Nullable KeyUsage usage) {
         this.clock = clock;
+        this.usage = usage;
         TenantProperties.KeyCache config = properties.keyCache();
         this.cache = Caffeine.newBuilder()
             .maximumSize(config.maximumSize())
@@ -90,6 +94,10 @@ public class ApiKeyResolver {
                 return Mono.error(new GatewayException(ProblemType.TENANT_SUSPENDED,
                         "The tenant of this API key is suspended"));
             }
+            KeyUsage usage = this.usage;
+            if (usage != null) {
+                usage.used(record.keyId());
+            }
             return Mono.just(new TenantContext(record.tenant(), record.keyId()));
         }).onErrorMap(ex -> !(ex instanceof GatewayException), ex -> new GatewayException(
                 ProblemType.SERVICE_UNAVAILABLE, "The tenant directory is unavailable; retry shortly", ex));
@@ -100,7 +108,13 @@ public class ApiKeyResolver {
         this.cache.synchronous().invalidate(keyId);
     }
 
-    /** Drops every cached key (e.g. a tenant was suspended). */
+    /** Drops every cached key of one tenant (suspended, resumed, offboarded). */
+    public void evictTenant(String tenantId) {
+        this.cache.synchronous().asMap().entrySet().removeIf(entry -> entry.getValue().map(record -> record.tenant().id()
+            .equals(tenantId)).orElse(false));
+    }
+
+    /** Drops every cached key (e.g. after missing cluster events while disconnected). */
     public void evictAll() {
         this.cache.synchronous().invalidateAll();
     }

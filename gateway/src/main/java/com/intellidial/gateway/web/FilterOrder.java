@@ -17,6 +17,9 @@ public final class FilterOrder {
     /** Web filter: actuator endpoints other than health and info need the metrics token (401/404). */
     public static final int ACTUATOR_ACCESS = REQUEST_ID + 10;
 
+    /** Web filter: {@code /admin/**} needs an admin token (401), writes need role admin (403); audits. */
+    public static final int ADMIN_ACCESS = ACTUATOR_ACCESS + 10;
+
     /** Global filter: resolve the tenant from its gateway key (401/403). */
     public static final int AUTHENTICATION = -1000;
 

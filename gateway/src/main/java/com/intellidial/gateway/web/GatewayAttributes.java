@@ -42,6 +42,15 @@ public final class GatewayAttributes {
      */
     public static final String CREATED_RESOURCES = qualify("createdResources");
 
+    /** The admin a request to {@code /admin/**} was authenticated as ({@code AdminPrincipal}). */
+    public static final String ADMIN = qualify("admin");
+
+    /**
+     * The tenant an admin request concerned when its route names none ({@link String}); set by the
+     * handler (onboarding) so the audit row names it.
+     */
+    public static final String AUDIT_TENANT = qualify("auditTenant");
+
     private GatewayAttributes() {
     }
 

@@ -24,9 +24,6 @@ public final class GatewayHeaders {
      */
     public static final String RESOURCE_ALIAS = "X-Gateway-Alias";
 
-    /** Admin API token. */
-    public static final String ADMIN_TOKEN = "X-Admin-Token";
-
     private GatewayHeaders() {
     }
 }

@@ -4,7 +4,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import com.intellidial.gateway.metering.MeteringProperties;
-import com.intellidial.gateway.metering.PeriodicChore;
+import com.intellidial.gateway.scheduling.PeriodicChore;
 
 /** Keeps the Twilio status callbacks' dedupe records as long as the ledger keeps its idempotency keys. */
 @Configuration(proxyBeanMethods = false)

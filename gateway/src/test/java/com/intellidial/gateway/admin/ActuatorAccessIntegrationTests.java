@@ -42,7 +42,7 @@ class ActuatorAccessIntegrationTests {
         String[][] refused = { {}, { HttpHeaders.AUTHORIZATION, "Bearer wrong" },
             { HttpHeaders.AUTHORIZATION, "Bearer " + tenant.apiKey() },
             { HttpHeaders.AUTHORIZATION, TestInfrastructure.METRICS_TOKEN },
-            { "X-Admin-Token", TestInfrastructure.ADMIN_TOKEN } };
+            { HttpHeaders.AUTHORIZATION, "Bearer " + TestInfrastructure.ADMIN_TOKEN } };
         for (String[] header : refused) {
             WebTestClient.RequestHeadersSpec<?> request = this.client.get().uri("/actuator/prometheus");
             if (header.length == 2) {

@@ -14,7 +14,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * {@code gateway.admin.metrics-token} neither does the Prometheus scrape: 404 whatever token is sent.
  */
 @GatewayIntegrationTest
-@TestPropertySource(properties = { "gateway.admin.token=", "gateway.admin.metrics-token=" })
+@TestPropertySource(properties = { "gateway.admin.bootstrap-token=", "gateway.admin.metrics-token=" })
 class AdminApiDisabledIntegrationTests {
 
     @Autowired
@@ -24,15 +24,15 @@ class AdminApiDisabledIntegrationTests {
     TestTenants tenants;
 
     @Test
-    void answers404WhenNoAdminTokenIsConfigured() {
+    void withoutABootstrapTokenNothingButAStoredAdminTokenOpensTheAdminApi() {
         TestTenant tenant = this.tenants.create("admin-off");
-        for (String token : new String[] { "", "anything" }) {
+        for (String token : new String[] { "", "anything", tenant.apiKey(), "igw_admin_nosuch_0123456789abcdef0123456789abcdef" }) {
             this.client.post().uri("/admin/v1/tenants/{id}/credentials/vapi/refresh", tenant.id())
-                .header("X-Admin-Token", token)
+                .header("Authorization", "Bearer " + token)
                 .exchange()
-                .expectStatus().isNotFound()
+                .expectStatus().isUnauthorized()
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .expectBody().jsonPath("$.type").isEqualTo("https://docs.intellidial.dev/problems/not-found");
+                .expectBody().jsonPath("$.type").isEqualTo("https://docs.intellidial.dev/problems/unauthenticated");
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.UUID;
 import com.intellidial.gateway.credentials.LocalSecretStore;
 import com.intellidial.gateway.credentials.SecretPath;
 import com.intellidial.gateway.support.GatewayIntegrationTest;
+import com.intellidial.gateway.support.TestInfrastructure;
 import com.intellidial.gateway.support.TestTenants;
 import com.intellidial.gateway.support.TestTenants.TestTenant;
 import com.intellidial.gateway.support.TestUpstream;
@@ -13,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,10 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * so the next request uses the rotated one, behind the admin token, with problem answers otherwise.
  */
 @GatewayIntegrationTest
-@TestPropertySource(properties = "gateway.admin.token=" + CredentialRefreshControllerIntegrationTests.ADMIN_TOKEN)
 class CredentialRefreshControllerIntegrationTests {
 
-    static final String ADMIN_TOKEN = "admin-token-5b1e9c";
+    static final String ADMIN_TOKEN = TestInfrastructure.ADMIN_TOKEN;
 
     @Autowired
     WebTestClient client;
@@ -47,7 +46,7 @@ class CredentialRefreshControllerIntegrationTests {
         assertThat(lastKeyUsed(tenant)).as("cached until refreshed").isEqualTo(tenant.vapiKey());
 
         this.client.post().uri("/admin/v1/tenants/{id}/credentials/vapi/refresh", tenant.id())
-            .header("X-Admin-Token", ADMIN_TOKEN)
+            .header("Authorization", "Bearer " + ADMIN_TOKEN)
             .exchange()
             .expectStatus().isAccepted()
             .expectBody()
@@ -66,7 +65,7 @@ class CredentialRefreshControllerIntegrationTests {
             WebTestClient.RequestBodySpec request = this.client.post()
                 .uri("/admin/v1/tenants/{id}/credentials/vapi/refresh", tenant.id());
             if (token != null) {
-                request.header("X-Admin-Token", token);
+                request.header("Authorization", "Bearer " + token);
             }
             request.exchange()
                 .expectStatus().isUnauthorized()
@@ -86,7 +85,7 @@ class CredentialRefreshControllerIntegrationTests {
             .expectStatus().isUnauthorized();
         for (String id : new String[] { "no-such-tenant", "Not..A-Tenant" }) {
             this.client.post().uri("/admin/v1/tenants/{id}/credentials/vapi/refresh", id)
-                .header("X-Admin-Token", ADMIN_TOKEN)
+                .header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .exchange()
                 .expectStatus().isNotFound()
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
@@ -98,7 +97,7 @@ class CredentialRefreshControllerIntegrationTests {
     void answers404ForAnUnknownUpstream() {
         TestTenant tenant = this.tenants.create("refresh-upstream");
         this.client.post().uri("/admin/v1/tenants/{id}/credentials/stripe/refresh", tenant.id())
-            .header("X-Admin-Token", ADMIN_TOKEN)
+            .header("Authorization", "Bearer " + ADMIN_TOKEN)
             .exchange()
             .expectStatus().isNotFound()
             .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)

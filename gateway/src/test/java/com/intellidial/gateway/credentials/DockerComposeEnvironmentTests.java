@@ -69,7 +69,7 @@ class DockerComposeEnvironmentTests {
 
         AdminProperties admin = binder.bind("gateway.admin", Bindable.of(AdminProperties.class), new NoUnboundElementsBindHandler(BindHandler.DEFAULT))
             .get();
-        assertThat(admin.token()).isNotBlank();
+        assertThat(admin.metricsToken()).isNotBlank();
     }
 
     /** The {@code GATEWAY_*} variables of the gateway service, with {@code ${X:-default}} resolved to the default. */

@@ -22,13 +22,11 @@ import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.vault.support.VaultToken;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -37,6 +35,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import com.intellidial.gateway.GatewayApplication;
+import com.intellidial.gateway.support.ExtraGateway;
 import com.intellidial.gateway.support.TestInfrastructure;
 import com.intellidial.gateway.support.TestTenants;
 import com.intellidial.gateway.support.TestTenants.TestTenant;
@@ -65,7 +64,7 @@ class VaultGatewayIntegrationTests {
 
     private static final Duration STALE_IF_ERROR = Duration.ofSeconds(3);
 
-    private static final String ADMIN_TOKEN = "vault-gateway-admin-" + UUID.randomUUID();
+    private static final String ADMIN_TOKEN = "igw_admin_vaultgw_" + UUID.randomUUID().toString().replace("-", "");
 
     private static final String CREDENTIAL_UNAVAILABLE = "credential-unavailable";
 
@@ -108,30 +107,13 @@ class VaultGatewayIntegrationTests {
         settings.put("gateway.secrets.cache.refresh-ahead", "500ms");
         settings.put("gateway.secrets.cache.negative-ttl", "200ms");
         settings.put("gateway.secrets.cache.stale-if-error", STALE_IF_ERROR.toMillis() + "ms");
-        settings.put("gateway.admin.token", ADMIN_TOKEN);
+        settings.put("gateway.admin.bootstrap-token", ADMIN_TOKEN);
         List<String> args = new ArrayList<>();
         settings.forEach((name, value) -> args.add("--" + name + "=" + value));
-        gateway = new SpringApplicationBuilder(GatewayApplication.class).initializers(VaultGatewayIntegrationTests::ownNettyResources)
+        gateway = new SpringApplicationBuilder(GatewayApplication.class).initializers(ExtraGateway::ownNettyResources)
             .run(args.toArray(String[]::new));
         client = WebClient.create("http://127.0.0.1:" + gateway.getEnvironment().getProperty("local.server.port"));
         tenants = TestTenants.withoutLocalSecrets(gateway.getBean(DatabaseClient.class));
-    }
-
-    /**
-     * Gives this gateway its own Reactor Netty event loops and pool, as Spring's test contexts do:
-     * with the global ones, closing it would shut down the loops the shared simulator and the other
-     * test contexts of this JVM run on.
-     */
-    private static void ownNettyResources(ConfigurableApplicationContext context) {
-        context.getBeanFactory().addBeanPostProcessor(new BeanPostProcessor() {
-            @Override
-            public Object postProcessBeforeInitialization(Object bean, String beanName) {
-                if (bean instanceof ReactorResourceFactory resources) {
-                    resources.setUseGlobalResources(false);
-                }
-                return bean;
-            }
-        });
     }
 
     @AfterParameterizedClassInvocation
@@ -276,7 +258,7 @@ class VaultGatewayIntegrationTests {
     private static void refresh(TestTenant tenant) {
         String answer = client().post()
             .uri("/admin/v1/tenants/{id}/credentials/vapi/refresh", tenant.id())
-            .header("X-Admin-Token", ADMIN_TOKEN)
+            .header("Authorization", "Bearer " + ADMIN_TOKEN)
             .exchangeToMono(response -> response.bodyToMono(String.class)
                 .map(body -> response.statusCode().value() + " " + body))
             .block(Duration.ofSeconds(5));

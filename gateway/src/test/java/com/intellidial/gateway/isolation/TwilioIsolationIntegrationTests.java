@@ -378,7 +378,7 @@ class TwilioIsolationIntegrationTests {
     }
 
     private WebTestClient admin() {
-        return this.web.mutate().defaultHeader(GatewayHeaders.ADMIN_TOKEN, TestInfrastructure.ADMIN_TOKEN).build();
+        return this.web.mutate().defaultHeader("Authorization", "Bearer " + TestInfrastructure.ADMIN_TOKEN).build();
     }
 
     private void assertNotForwarded(TestTenant tenant, String uri, String field, String value, HttpStatus status) {

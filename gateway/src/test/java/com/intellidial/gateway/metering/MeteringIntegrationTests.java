@@ -151,7 +151,7 @@ class MeteringIntegrationTests {
         String tomorrow = Instant.now().plus(Duration.ofDays(1)).toString().substring(0, 10);
         String csv = this.client.get()
             .uri("/admin/v1/tenants/{id}/usage?from={from}&to={to}&format=csv", tenant.id(), today, tomorrow)
-            .header("X-Admin-Token", TestInfrastructure.ADMIN_TOKEN)
+            .header("Authorization", "Bearer " + TestInfrastructure.ADMIN_TOKEN)
             .exchange()
             .expectStatus().isOk()
             .expectHeader().contentTypeCompatibleWith(MediaType.parseMediaType("text/csv"))
@@ -160,14 +160,14 @@ class MeteringIntegrationTests {
         assertThat(csv.lines().skip(1).findFirst().orElseThrow()).startsWith(today + "T00:00:00Z,4,");
         this.client.get()
             .uri("/admin/v1/tenants/{id}/usage?from={from}&to={to}", tenant.id(), today, tomorrow)
-            .header("X-Admin-Token", TestInfrastructure.ADMIN_TOKEN)
+            .header("Authorization", "Bearer " + TestInfrastructure.ADMIN_TOKEN)
             .header(HttpHeaders.ACCEPT, "text/csv")
             .exchange()
             .expectStatus().isOk()
             .expectHeader().contentTypeCompatibleWith(MediaType.parseMediaType("text/csv"));
         this.client.get()
             .uri("/admin/v1/tenants/{id}/usage?from={from}&to={to}", tenant.id(), today, tomorrow)
-            .header("X-Admin-Token", TestInfrastructure.ADMIN_TOKEN)
+            .header("Authorization", "Bearer " + TestInfrastructure.ADMIN_TOKEN)
             .exchange()
             .expectStatus().isOk()
             .expectBody().jsonPath("$.buckets[0].requests").isEqualTo(4);

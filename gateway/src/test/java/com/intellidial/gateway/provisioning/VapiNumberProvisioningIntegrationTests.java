@@ -67,6 +67,6 @@ class VapiNumberProvisioningIntegrationTests {
     }
 
     private WebTestClient admin() {
-        return this.client.mutate().defaultHeader("X-Admin-Token", TestInfrastructure.ADMIN_TOKEN).build();
+        return this.client.mutate().defaultHeader("Authorization", "Bearer " + TestInfrastructure.ADMIN_TOKEN).build();
     }
 }

@@ -21,8 +21,8 @@ import org.springframework.test.context.support.TestPropertySourceUtils;
  */
 public class TestInfrastructure implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
-    /** The admin API token of test contexts ({@code X-Admin-Token}). */
-    public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+    /** The bootstrap admin token of test contexts ({@code Authorization: Bearer}, role admin). */
+    public static final String ADMIN_TOKEN = "igw_admin_testboot_9f3c1e7a5b2d4068c1e9a7f3b5d20486";
 
     /** The scrape token of test contexts ({@code gateway.admin.metrics-token}). */
     public static final String METRICS_TOKEN = "test-metrics-token-0123456789";
@@ -56,7 +56,7 @@ public class TestInfrastructure implements ApplicationContextInitializer<Configu
         properties.put("gateway.upstreams.twilio.response-timeout", "3s");
         properties.put("gateway.secrets.backend", "local");
         properties.put("gateway.metering.spill-dir", spillDir());
-        properties.put("gateway.admin.token", ADMIN_TOKEN);
+        properties.put("gateway.admin.bootstrap-token", ADMIN_TOKEN);
         properties.put("gateway.admin.metrics-token", METRICS_TOKEN);
         properties.put("gateway.webhooks.vapi-credential-id", VAPI_WEBHOOK_CREDENTIAL_ID);
         // Tenant endpoints in tests listen on 127.0.0.1; production refuses internal relay targets.

@@ -185,7 +185,7 @@ class TwilioWebhookIntegrationTests {
         this.cache.invalidate(path);
         this.web.post()
             .uri("/admin/v1/tenants/" + tenant.id() + "/twilio/subaccount")
-            .header(GatewayHeaders.ADMIN_TOKEN, TestInfrastructure.ADMIN_TOKEN)
+            .header("Authorization", "Bearer " + TestInfrastructure.ADMIN_TOKEN)
             .exchange()
             .expectStatus()
             .isCreated();

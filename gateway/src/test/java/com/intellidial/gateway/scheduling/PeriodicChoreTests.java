@@ -1,4 +1,4 @@
-package com.intellidial.gateway.metering;
+package com.intellidial.gateway.scheduling;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
