@@ -54,6 +54,14 @@ public record SecretPath(String value) {
         return new SecretPath("tenants/" + tenantId + "/webhook");
     }
 
+    /**
+     * {@code tenants/{id}/onboarding}: the first gateway key of an onboarding ({@code api_key}), so
+     * a retry with the same Idempotency-Key can answer what the first call answered.
+     */
+    public static SecretPath tenantOnboarding(String tenantId) {
+        return new SecretPath("tenants/" + tenantId + "/onboarding");
+    }
+
     @Override
     public String toString() {
         return this.value;

@@ -110,6 +110,62 @@ public class NumberProvisioning {
     }
 
     /**
+     * Imports a number the tenant already has in its own Twilio account ({@code byo-twilio}) into
+     * VAPI, idempotently: the number must be in that account and voice capable (400 otherwise).
+     * A failed import leaves the number in the tenant's account untouched.
+     * @param e164 the number, e.g. {@code +14155550100}
+     */
+    public Mono<ProvisionedNumber> adopt(Tenant tenant, String idempotencyKey, String e164) {
+        TwilioAccountService.requireMode(tenant, TelephonyMode.BYO_TWILIO);
+        return this.operations.start(idempotencyKey, tenant.id()).<Operation>flatMap((started) -> {
+            Operation operation = started.operation();
+            if (!operation.tenantId().equals(tenant.id())) {
+                return Mono.error(new GatewayException(ProblemType.CONFLICT, "This idempotency key is already used"));
+            }
+            if ("imported".equals(operation.state())) {
+                return Mono.just(operation);
+            }
+            return twilioAccount(tenant).flatMap((secret) -> find(secret, operation, e164)
+                .flatMap(this.operations::save)
+                .flatMap((ready) -> importIntoVapi(tenant, secret, ready).flatMap((vapiId) -> this.ownership
+                    .addNumber(tenant.id(), new OwnedNumber(String.valueOf(ready.phoneNumberSid()),
+                            String.valueOf(ready.phoneNumber()), String.valueOf(ready.accountSid()), vapiId))
+                    .then(this.operations.save(ready.imported(vapiId))))));
+        }).map((done) -> new ProvisionedNumber(done.phoneNumber(), done.phoneNumberSid(), done.accountSid(),
+                done.vapiPhoneNumberId()));
+    }
+
+    /** Finds the tenant's own number in its account: it must be there and take voice calls. */
+    private Mono<Operation> find(Secret secret, Operation operation, String e164) {
+        return this.twilio.call("find the tenant's number", () -> {
+            TwilioRestClient client = this.twilio.client(secret);
+            for (IncomingPhoneNumber existing : IncomingPhoneNumber.reader()
+                .setPhoneNumber(new com.twilio.type.PhoneNumber(e164))
+                .limit(1)
+                .read(client)) {
+                if (existing.getCapabilities() != null && Boolean.FALSE.equals(existing.getCapabilities().getVoice())) {
+                    throw new GatewayException(ProblemType.MALFORMED_REQUEST, "The number " + e164
+                            + " cannot take voice calls").withExtension("field", "telephony.number");
+                }
+                return existing;
+            }
+            throw new GatewayException(ProblemType.MALFORMED_REQUEST, "The number " + e164
+                    + " is not in the tenant's Twilio account").withExtension("field", "telephony.number");
+        }).map((number) -> operation.bought(number.getAccountSid(), number.getPhoneNumber().toString(), number.getSid()));
+    }
+
+    /**
+     * Takes a number out of VAPI and out of the tenant's ownership, leaving it in its Twilio
+     * account (a {@code byo-twilio} number stays the tenant's; onboarding's compensation).
+     * @param vapiPhoneNumberId the VAPI phone-number id
+     * @param phoneNumberSid the Twilio SID, or {@code null} for a VAPI number
+     */
+    public Mono<Void> detach(Tenant tenant, String vapiPhoneNumberId, @Nullable String phoneNumberSid) {
+        return deleteFromVapi(tenant, vapiPhoneNumberId)
+            .then((phoneNumberSid != null) ? this.ownership.removeNumber(tenant.id(), phoneNumberSid) : Mono.empty());
+    }
+
+    /**
      * Releases a number: from VAPI if it was imported, then from Twilio, then from the tenant's
      * ownership. A number the tenant does not own is 404.
      */

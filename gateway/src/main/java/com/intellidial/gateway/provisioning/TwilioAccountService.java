@@ -78,6 +78,22 @@ public class TwilioAccountService {
     }
 
     /**
+     * Closes the tenant's subaccount (Twilio releases its numbers), for offboarding and for an
+     * onboarding that failed after creating it. Nothing to do when it has none.
+     */
+    public Mono<Void> closeSubaccount(Tenant tenant) {
+        requireMode(tenant, TelephonyMode.PLATFORM_TWILIO);
+        return this.secrets.read(SecretPath.tenantTwilio(tenant.id()))
+            .mapNotNull((secret) -> secret.field("account_sid"))
+            .flatMap((sid) -> this.secrets.read(SecretPath.platformTwilio())
+                .switchIfEmpty(Mono.error(() -> new GatewayException(ProblemType.CREDENTIAL_UNAVAILABLE,
+                        "The platform Twilio account is not configured")))
+                .flatMap((platform) -> this.twilio.call("close the subaccount",
+                        () -> Account.updater(sid).setStatus(Account.Status.CLOSED).update(this.twilio.client(platform)))))
+            .then();
+    }
+
+    /**
      * Checks the tenant's own Twilio credential by fetching its account with it, then stores it.
      * @param accountSid the tenant's {@code AC...} account
      * @param authToken its auth token (needed to verify webhook signatures), or {@code null} with an API key
