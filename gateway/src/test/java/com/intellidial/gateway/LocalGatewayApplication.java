@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
+import com.intellidial.gateway.onboarding.AssistantTemplates;
 import com.intellidial.simulator.Simulator;
 import com.intellidial.simulator.SimulatorConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -21,6 +22,8 @@ import org.springframework.core.env.CommandLinePropertySource;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.MutablePropertySources;
 import org.springframework.http.client.ReactorResourceFactory;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The local run (README's first command, {@code spring-boot:test-run}): an embedded PostgreSQL, the
@@ -33,6 +36,13 @@ public final class LocalGatewayApplication {
     static final String ACME_KEY = "igw_demo_acme_3f9c2a7b51e84d06a1c4e8b2d7f05a93";
 
     static final String GLOBEX_KEY = "igw_demo_globex_8b1e4f6a2c9d47e3b05f1a8c6d2e9b74";
+
+    static final String INITECH_KEY = "igw_demo_initech_6a0d3c9e2b7f41a8d5c3e9f1b2a7d604";
+
+    static final String UMBRELLA_KEY = "igw_demo_umbrella_c4e7a1f9d2b6430e8a5c7d1f3b9e2a68";
+
+    /** The demo admin (role admin), the local run's bootstrap token. */
+    static final String ADMIN_TOKEN = "igw_admin_demo_5d2c8e1a9f7b4036c2e1d8a4b6f3092e";
 
     private LocalGatewayApplication() {
     }
@@ -90,7 +100,11 @@ public final class LocalGatewayApplication {
             }
         });
         ConfigurableApplicationContext context = application.run(args);
-        return new Running(context, simulator, postgres);
+        Running running = new Running(context, simulator, postgres);
+        for (String key : new String[] { ACME_KEY, GLOBEX_KEY, INITECH_KEY, UMBRELLA_KEY }) {
+            seedDefaults(running, key);
+        }
+        return running;
     }
 
     /** The running local stack. */
@@ -111,6 +125,38 @@ public final class LocalGatewayApplication {
             catch (IOException ex) {
                 // stopping anyway
             }
+        }
+    }
+
+    /**
+     * Leaves a demo tenant the way onboarding would: a {@code default} assistant from the
+     * appointment-reminder template and a {@code default} VAPI number attached to it, made through
+     * the gateway with the tenant's own key, so {@code POST /vapi/call} with only a customer works.
+     */
+    private static void seedDefaults(Running running, String key) throws IOException {
+        ObjectNode assistant = running.context().getBean(AssistantTemplates.class).template("appointment-reminder");
+        String assistantId = seedResource(running, key, "/vapi/assistant", assistant.toString());
+        seedResource(running, key, "/vapi/phone-number",
+                "{\"provider\":\"vapi\",\"name\":\"default\",\"assistantId\":\"" + assistantId + "\"}");
+    }
+
+    private static String seedResource(Running running, String key, String path, String body) throws IOException {
+        try {
+            HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest
+                .newBuilder(URI.create("http://127.0.0.1:" + running.port() + path))
+                .header("Authorization", "Bearer " + key)
+                .header("X-Gateway-Alias", "default")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+            if (created.statusCode() != 201) {
+                throw new IOException("could not seed " + path + ": " + created.body());
+            }
+            return JsonMapper.builder().build().readTree(created.body()).get("id").stringValue();
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while seeding", ex);
         }
     }
 
@@ -157,12 +203,20 @@ public final class LocalGatewayApplication {
                 ================================================================================
                  Intellidial Gateway is running on %1$s  (simulator upstream: %2$s)
 
-                 Demo tenants (local-only keys):
-                   acme    %3$s
-                   globex  %4$s
+                 Demo admin (role admin, Authorization: Bearer):
+                   %5$s
+
+                 Demo tenants (local-only keys; each has a default assistant and number):
+                   acme      %3$s   (own VAPI org, own Twilio)
+                   globex    %4$s   (own VAPI org, own Twilio)
+                   initech   %6$s   (shared VAPI org)
+                   umbrella  %7$s   (shared VAPI org)
 
                  Try:
                    curl -H 'Authorization: Bearer %3$s' %1$s/vapi/assistant
+                   curl -X POST -H 'Authorization: Bearer %6$s' -H 'Content-Type: application/json' \\
+                        -d '{"customer":{"number":"+14155550123"}}' %1$s/vapi/call
+                   curl -H 'Authorization: Bearer %5$s' %1$s/admin/v1/tenants
                    curl -X POST -H 'Authorization: Bearer %3$s' -H 'Content-Type: application/json' \\
                         -d '{"name":"Front desk"}' %1$s/vapi/assistant
                    curl -u 'any:%4$s' %1$s/twilio/2010-04-01/Accounts/ACany/Calls.json
@@ -172,6 +226,6 @@ public final class LocalGatewayApplication {
                    curl -H 'Authorization: Bearer local-metrics-token' %1$s/actuator/prometheus
                  Stop with Ctrl-C.
                 ================================================================================
-                """.formatted(base, simulatorUrl, ACME_KEY, GLOBEX_KEY);
+                """.formatted(base, simulatorUrl, ACME_KEY, GLOBEX_KEY, ADMIN_TOKEN, INITECH_KEY, UMBRELLA_KEY);
     }
 }

@@ -76,6 +76,47 @@ class LocalGatewayApplicationIntegrationTests {
     }
 
     @Test
+    void everyDemoTenantPlacesACallWithOnlyACustomer() throws Exception {
+        for (String key : new String[] { LocalGatewayApplication.ACME_KEY, LocalGatewayApplication.GLOBEX_KEY,
+                LocalGatewayApplication.INITECH_KEY, LocalGatewayApplication.UMBRELLA_KEY }) {
+            HttpResponse<String> call = send(HttpRequest.newBuilder(uri("/vapi/call"))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"customer\":{\"number\":\"+14155550123\"}}")));
+            assertThat(call.statusCode()).as(key + " " + call.body()).isEqualTo(201);
+            assertThat(call.body()).contains("\"assistantId\"").contains("\"phoneNumberId\"");
+        }
+        HttpResponse<String> shared = send(HttpRequest.newBuilder(uri("/vapi/assistant"))
+            .header("Authorization", "Bearer " + LocalGatewayApplication.INITECH_KEY));
+        HttpResponse<String> neighbour = send(HttpRequest.newBuilder(uri("/vapi/assistant"))
+            .header("Authorization", "Bearer " + LocalGatewayApplication.UMBRELLA_KEY));
+        String initechAssistant = shared.body().replaceAll("(?s).*?\"id\":\"([^\"]+)\".*", "$1");
+        assertThat(neighbour.body()).as("two shared-org tenants in one org see only their own").doesNotContain(initechAssistant);
+    }
+
+    /** README's walkthrough: a new client from nothing to its first call, one admin call plus one tenant call. */
+    @Test
+    void readmeWalkthroughOnboardsAClientAndPlacesItsFirstCall() throws Exception {
+        HttpResponse<String> onboarded = send(HttpRequest.newBuilder(uri("/admin/v1/onboardings"))
+            .header("Authorization", "Bearer " + LocalGatewayApplication.ADMIN_TOKEN)
+            .header("Idempotency-Key", "2b1f0c9e-readme")
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("""
+                    {"tenant": {"id": "initrode", "name": "Initrode"},
+                     "vapiMode": "shared-org",
+                     "telephony": {"mode": "vapi-number", "areaCode": "415"},
+                     "assistant": {"template": "appointment-reminder", "overrides": {"name": "Front desk"}},
+                     "webhookUrl": "https://initrode.example/hooks"}""")));
+        assertThat(onboarded.statusCode()).as(onboarded.body()).isEqualTo(201);
+        String key = onboarded.body().replaceAll("(?s).*\"apiKey\":\"([^\"]+)\".*", "$1");
+        HttpResponse<String> call = send(HttpRequest.newBuilder(uri("/vapi/call"))
+            .header("Authorization", "Bearer " + key)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"customer\":{\"number\":\"+14155550123\"}}")));
+        assertThat(call.statusCode()).as(call.body()).isEqualTo(201);
+    }
+
+    @Test
     void healthIsUp() throws Exception {
         HttpResponse<String> health = send(HttpRequest.newBuilder(uri("/actuator/health")));
         assertThat(health.statusCode()).isEqualTo(200);

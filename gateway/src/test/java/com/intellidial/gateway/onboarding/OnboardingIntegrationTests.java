@@ -10,6 +10,8 @@ import java.util.UUID;
 
 import com.intellidial.gateway.support.GatewayIntegrationTest;
 import com.intellidial.gateway.support.TestInfrastructure;
+import com.intellidial.gateway.support.TestTenants;
+import com.intellidial.gateway.support.TestTenants.TestTenant;
 import com.intellidial.gateway.support.TestUpstream;
 import com.intellidial.simulator.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
@@ -36,6 +38,9 @@ class OnboardingIntegrationTests {
 
     @Autowired
     WebTestClient web;
+
+    @Autowired
+    TestTenants tenants;
 
     @AfterEach
     void clearFaults() {
@@ -91,6 +96,60 @@ class OnboardingIntegrationTests {
         Reply status = get("/admin/v1/onboardings/" + result.get("onboardingId").stringValue());
         assertThat(status.json().get("state").stringValue()).isEqualTo("completed");
         assertThat(status.body()).doesNotContain(apiKey).doesNotContain(result.get("webhookSigningSecret").stringValue());
+    }
+
+    @Test
+    void everyTelephonyModeAndBothVapiModesEndWithACallThroughTheGateway() throws Exception {
+        // A BYO client's own Twilio account (and, for dedicated-org, its own VAPI org) from the simulator's pool.
+        TestTenant holder = this.tenants.create("byo-holder");
+        String ownNumber = buyNumber(holder.accountSid(), holder.twilioToken());
+        String byo = "{\"mode\":\"byo-twilio\",\"accountSid\":\"" + holder.accountSid() + "\",\"authToken\":\""
+                + holder.twilioToken() + "\",\"number\":\"" + ownNumber + "\"}";
+        String dedicated = request("ded-" + suffix(), "dedicated-org", "{\"mode\":\"vapi-number\"}")
+            .replace("\"vapiMode\":\"dedicated-org\",", "\"vapiMode\":\"dedicated-org\",\"vapi\":{\"apiKey\":\""
+                    + holder.vapiKey() + "\"},");
+        for (String body : List.of(request("plat-" + suffix(), "shared-org", "{\"mode\":\"platform-twilio\",\"areaCode\":\"212\"}"),
+                request("pool-" + suffix(), "shared-org", "{\"mode\":\"shared-pool\"}"), request("byo-" + suffix(), "shared-org", byo),
+                dedicated)) {
+            Reply onboarded = onboard(UUID.randomUUID().toString(), body);
+            assertThat(onboarded.status()).as(body + " -> " + onboarded.body()).isEqualTo(201);
+            JsonNode result = onboarded.json();
+            String callRequest = "call-" + UUID.randomUUID();
+            EntityExchangeResult<byte[]> call = this.web.post().uri("/vapi/call")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + result.get("apiKey").stringValue())
+                .header("X-Request-Id", callRequest)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"customer\":{\"number\":\"+14155550124\"}}")
+                .exchange().expectBody().returnResult();
+            assertThat(call.getStatus().value()).as(body + " -> " + new String(call.getResponseBodyContent(), StandardCharsets.UTF_8))
+                .isEqualTo(201);
+            JsonNode placed = JSON.readTree(TestUpstream.received(callRequest).bodyAsString());
+            assertThat(placed.get("phoneNumberId").stringValue()).isEqualTo(result.at("/phoneNumber/id").stringValue());
+            assertThat(placed.get("assistantId").stringValue()).isEqualTo(result.get("assistantId").stringValue());
+            if (body.contains("dedicated-org")) {
+                assertThat(TestUpstream.received(callRequest).header("Authorization")).isEqualTo("Bearer " + holder.vapiKey());
+            }
+            if (body.contains("byo-twilio")) {
+                assertThat(result.at("/phoneNumber/number").stringValue()).isEqualTo(ownNumber);
+            }
+        }
+    }
+
+    @Test
+    void aByoNumberThatIsNotInTheClientsAccountIsRefusedAndUndone() {
+        TestTenant holder = this.tenants.create("byo-wrong");
+        String id = "byox-" + suffix();
+        Reply failed = onboard(UUID.randomUUID().toString(), request(id, "shared-org", "{\"mode\":\"byo-twilio\",\"accountSid\":\""
+                + holder.accountSid() + "\",\"authToken\":\"" + holder.twilioToken() + "\",\"number\":\"+15005550006\"}"));
+        assertThat(failed.status()).as(failed.body()).isEqualTo(400);
+        assertThat(failed.json().get("failedStep").stringValue()).isEqualTo("phone-number");
+        assertThat(failed.json().get("field").stringValue()).isEqualTo("telephony.number");
+        assertThat(get("/admin/v1/tenants/" + id).status()).isEqualTo(404);
+        Reply badToken = onboard(UUID.randomUUID().toString(), request("byoy-" + suffix(), "shared-org",
+                "{\"mode\":\"byo-twilio\",\"accountSid\":\"" + holder.accountSid() + "\",\"authToken\":\"wrong-token-1\","
+                        + "\"number\":\"+15005550006\"}"));
+        assertThat(badToken.status()).isEqualTo(400);
+        assertThat(badToken.json().get("failedStep").stringValue()).isEqualTo("twilio-account");
     }
 
     @Test
@@ -150,6 +209,18 @@ class OnboardingIntegrationTests {
         return "{\"tenant\":{\"id\":\"" + id + "\",\"name\":\"Initrode\"},\"vapiMode\":\"" + vapiMode + "\",\"telephony\":"
                 + telephony + ",\"assistant\":{\"template\":\"appointment-reminder\",\"overrides\":{\"name\":\"Front desk\"}},"
                 + "\"webhookUrl\":\"https://initrode.example/hooks\"}";
+    }
+
+    private static String buyNumber(String accountSid, String token) throws Exception {
+        String basic = java.util.Base64.getEncoder().encodeToString((accountSid + ":" + token).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> bought = HttpClient.newHttpClient().send(HttpRequest
+            .newBuilder(URI.create(TestUpstream.simulator().baseUrl() + "/2010-04-01/Accounts/" + accountSid + "/IncomingPhoneNumbers.json"))
+            .header("Authorization", "Basic " + basic)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString("AreaCode=646"))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(bought.statusCode()).as(bought.body()).isEqualTo(201);
+        return JSON.readTree(bought.body()).get("phone_number").stringValue();
     }
 
     private static String platformVapi(String path) {
