@@ -44,10 +44,13 @@ final class AdminAccessWebFilter implements WebFilter, Ordered {
 
     private final Clock clock;
 
-    AdminAccessWebFilter(AdminTokens tokens, AuditLog audit, Clock clock) {
+    private final boolean publicApiDocs;
+
+    AdminAccessWebFilter(AdminTokens tokens, AuditLog audit, Clock clock, boolean publicApiDocs) {
         this.tokens = tokens;
         this.audit = audit;
         this.clock = clock;
+        this.publicApiDocs = publicApiDocs;
     }
 
     @Override
@@ -57,7 +60,8 @@ final class AdminAccessWebFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        if (!isAdminPath(exchange.getRequest().getPath().pathWithinApplication())) {
+        PathContainer path = exchange.getRequest().getPath().pathWithinApplication();
+        if (!isAdminPath(path) || (this.publicApiDocs && isApiDocs(path) && isRead(exchange.getRequest().getMethod()))) {
             return chain.filter(exchange);
         }
         String authorization = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
@@ -86,6 +90,13 @@ final class AdminAccessWebFilter implements WebFilter, Ordered {
             }
         }
         return "admin".equals(first);
+    }
+
+    /** {@code /admin/v1/openapi.json} (and its Swagger UI config) or {@code /admin/v1/docs}, exactly as spelled. */
+    private static boolean isApiDocs(PathContainer path) {
+        String value = path.value();
+        return value.equals("/admin/v1/openapi.json") || value.equals("/admin/v1/openapi.json/swagger-config")
+                || value.equals("/admin/v1/docs");
     }
 
     private static boolean isRead(HttpMethod method) {

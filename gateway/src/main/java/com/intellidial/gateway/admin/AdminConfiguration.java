@@ -28,7 +28,7 @@ class AdminConfiguration {
     }
 
     @Bean
-    AdminAccessWebFilter adminAccessWebFilter(AdminTokens tokens, AuditLog audit) {
-        return new AdminAccessWebFilter(tokens, audit, Clock.systemUTC());
+    AdminAccessWebFilter adminAccessWebFilter(AdminTokens tokens, AuditLog audit, AdminProperties properties) {
+        return new AdminAccessWebFilter(tokens, audit, Clock.systemUTC(), properties.publicApiDocs());
     }
 }

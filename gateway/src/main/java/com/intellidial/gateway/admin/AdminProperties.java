@@ -10,9 +10,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * ({@code POST /admin/v1/admin-tokens}); unset once real tokens exist. A weak one stops the start.
  * @param metricsToken the bearer token a scraper sends for {@code /actuator/prometheus} (per-tenant
  * usage series); when unset that endpoint answers 404. Health and info stay open.
+ * @param publicApiDocs whether {@code /admin/v1/openapi.json} and Swagger UI at {@code /admin/v1/docs}
+ * are served without an admin token (they describe routes, never data); off by default
  */
 @ConfigurationProperties("gateway.admin")
-public record AdminProperties(@Nullable String bootstrapToken, @Nullable String metricsToken) {
+public record AdminProperties(@Nullable String bootstrapToken, @Nullable String metricsToken, boolean publicApiDocs) {
 
     @Override
     public String toString() {
