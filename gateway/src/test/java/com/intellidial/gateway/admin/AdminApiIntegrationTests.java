@@ -152,6 +152,74 @@ class AdminApiIntegrationTests {
     }
 
     @Test
+    void resourcesMadeOutsideTheGatewayAreAssignedOnlyWhenTheyExistAndNoOtherTenantOwnsThem() throws Exception {
+        TestTenant alice = this.tenants.create("assign-a", com.intellidial.gateway.tenant.VapiMode.SHARED_ORG,
+                com.intellidial.gateway.tenant.TelephonyMode.VAPI_NUMBER);
+        TestTenant bob = this.tenants.create("assign-b", com.intellidial.gateway.tenant.VapiMode.SHARED_ORG,
+                com.intellidial.gateway.tenant.TelephonyMode.VAPI_NUMBER);
+        TestTenant dedicated = this.tenants.create("assign-d");
+        // Made in the platform's org in the VAPI dashboard, before the client was signed.
+        java.net.http.HttpResponse<String> made = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+            .newBuilder(java.net.URI.create(com.intellidial.gateway.support.TestUpstream.simulator().baseUrl() + "/assistant"))
+            .header("Authorization", "Bearer " + com.intellidial.gateway.support.TestUpstream.PLATFORM_VAPI_KEY)
+            .header("Content-Type", "application/json")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\":\"legacy\"}"))
+            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        String legacy = AdminClient.JSON.readTree(made.body()).get("id").stringValue();
+        assertThat(vapiGet(alice, "/vapi/assistant/" + legacy)).isEqualTo(404);
+        String assign = "{\"upstream\":\"vapi\",\"type\":\"assistant\",\"id\":\"" + legacy + "\"}";
+        assertThat(this.admin.send(ADMIN, HttpMethod.POST, "/admin/v1/tenants/" + alice.id() + "/resources", assign).status())
+            .isEqualTo(201);
+        assertThat(vapiGet(alice, "/vapi/assistant/" + legacy)).isEqualTo(200);
+        AdminClient.Reply taken = this.admin.send(ADMIN, HttpMethod.POST, "/admin/v1/tenants/" + bob.id() + "/resources", assign);
+        assertThat(taken.status()).isEqualTo(409);
+        assertThat(taken.body()).doesNotContain(alice.id());
+        assertThat(vapiGet(bob, "/vapi/assistant/" + legacy)).isEqualTo(404);
+        // Another org's resource is invisible with a dedicated tenant's own key.
+        String elsewhere = "{\"upstream\":\"vapi\",\"type\":\"assistant\",\"id\":\"" + UUID.randomUUID() + "\"}";
+        assertThat(this.admin.send(ADMIN, HttpMethod.POST, "/admin/v1/tenants/" + dedicated.id() + "/resources", elsewhere).status())
+            .isEqualTo(404);
+        AdminClient.Reply badType = this.admin.send(ADMIN, HttpMethod.POST, "/admin/v1/tenants/" + alice.id() + "/resources",
+                "{\"upstream\":\"vapi\",\"type\":\"org\",\"id\":\"x\"}");
+        assertThat(badType.json().get("field").stringValue()).isEqualTo("type");
+    }
+
+    @Test
+    void credentialsAreWriteOnlyAndTakeEffectAtOnce() {
+        TestTenant tenant = this.tenants.create("adm-cred");
+        String rotated = "vapi-rotated-" + UUID.randomUUID();
+        com.intellidial.gateway.support.TestUpstream.simulator().addVapiKey(rotated, tenant.vapiOrg());
+        try {
+            AdminClient.Reply stored = this.admin.send(ADMIN, HttpMethod.PUT, "/admin/v1/tenants/" + tenant.id() + "/credentials/vapi",
+                    "{\"apiKey\":\"" + rotated + "\"}");
+            assertThat(stored.status()).as(stored.body()).isEqualTo(200);
+            assertThat(stored.body()).doesNotContain(rotated);
+            String requestId = "cred-" + UUID.randomUUID();
+            this.web.get().uri("/vapi/assistant").header("Authorization", "Bearer " + tenant.apiKey()).header("X-Request-Id", requestId)
+                .exchange().expectStatus().isOk();
+            assertThat(com.intellidial.gateway.support.TestUpstream.received(requestId).header("Authorization"))
+                .isEqualTo("Bearer " + rotated);
+        }
+        finally {
+            com.intellidial.gateway.support.TestUpstream.simulator().removeVapiKey(rotated);
+        }
+        AdminClient.Reply secret = this.admin.send(ADMIN, HttpMethod.POST, "/admin/v1/tenants/" + tenant.id()
+                + "/credentials/webhook/rotate", null);
+        String signing = secret.json().get("signingSecret").stringValue();
+        assertThat(signing).startsWith("whsec_");
+        assertThat(this.admin.send(ADMIN, HttpMethod.GET, "/admin/v1/tenants/" + tenant.id(), null).body()).doesNotContain(signing);
+        TestTenant shared = this.tenants.create("adm-cred-s", com.intellidial.gateway.tenant.VapiMode.SHARED_ORG,
+                com.intellidial.gateway.tenant.TelephonyMode.VAPI_NUMBER);
+        assertThat(this.admin.send(ADMIN, HttpMethod.PUT, "/admin/v1/tenants/" + shared.id() + "/credentials/vapi",
+                "{\"apiKey\":\"whatever-123\"}").status()).as("shared-org tenants use the platform key").isEqualTo(409);
+    }
+
+    private int vapiGet(TestTenant tenant, String path) {
+        return this.web.get().uri(path).header("Authorization", "Bearer " + tenant.apiKey()).exchange().returnResult(byte[].class)
+            .getStatus().value();
+    }
+
+    @Test
     void badInputIsA400ProblemNamingTheField() {
         String id = "bad-" + suffix();
         Map<String, String> cases = new java.util.LinkedHashMap<>();
