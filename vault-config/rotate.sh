@@ -19,7 +19,7 @@
 #                            or a platform operator token (platform)
 #   GATEWAY_URL              optional, e.g. http://localhost:8080: after the write,
 #                            POST /admin/v1/tenants/{id}/credentials/{upstream}/refresh
-#   GATEWAY_ADMIN_TOKEN      the gateway's admin token (required with GATEWAY_URL)
+#   GATEWAY_ADMIN_TOKEN      an admin token, igw_admin_<id>_<secret> (required with GATEWAY_URL)
 #
 # Exit codes: 0 ok, 1 error, 2 usage, 3 concurrent write (re-run), 4 written to
 # Vault but the gateway refresh failed (the cache still expires by TTL).
@@ -151,7 +151,7 @@ printf '%s\n' "$NEW_VERSION"
 
 # 5. Tell the gateway, so it stops using its cached copy now rather than at TTL expiry.
 if [ -n "${GATEWAY_URL:-}" ]; then
-  printf 'X-Admin-Token: %s\n' "$GATEWAY_ADMIN_TOKEN" > "$LIB_TMP/admin-header"
+  printf 'Authorization: Bearer %s\n' "$GATEWAY_ADMIN_TOKEN" > "$LIB_TMP/admin-header"
   refresh_status=$(curl --silent --show-error --output /dev/null --write-out '%{http_code}' \
     --connect-timeout 5 --max-time 30 -X POST -H @"$LIB_TMP/admin-header" \
     "${GATEWAY_URL%/}/admin/v1/tenants/$OWNER/credentials/$UPSTREAM/refresh") || refresh_status=000
