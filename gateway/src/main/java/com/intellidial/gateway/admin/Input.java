@@ -105,6 +105,18 @@ final class Input {
         return text;
     }
 
+    /** A boolean field; absent is {@code false}. */
+    boolean bool(String field) {
+        JsonNode value = this.node.get(field);
+        if (value == null || value.isNull()) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw invalid(field, "must be true or false");
+        }
+        return value.booleanValue();
+    }
+
     @Nullable Integer integer(String field, int min, int max) {
         JsonNode value = this.node.get(field);
         if (value == null || value.isNull()) {

@@ -21,8 +21,8 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 import com.intellidial.gateway.metering.BudgetLimits;
+import com.intellidial.gateway.onboarding.OffboardingService;
 import com.intellidial.gateway.tenant.ApiKeyEvents;
-import com.intellidial.gateway.tenant.KeyService;
 import com.intellidial.gateway.tenant.TelephonyMode;
 import com.intellidial.gateway.tenant.Tenant;
 import com.intellidial.gateway.tenant.TenantDetails;
@@ -47,17 +47,18 @@ class TenantAdminController {
 
     private final TenantRepository tenants;
 
-    private final KeyService keys;
-
     private final ApiKeyEvents keyEvents;
 
     private final BudgetLimits budgets;
 
-    TenantAdminController(TenantRepository tenants, KeyService keys, ApiKeyEvents keyEvents, BudgetLimits budgets) {
+    private final OffboardingService offboarding;
+
+    TenantAdminController(TenantRepository tenants, ApiKeyEvents keyEvents, BudgetLimits budgets,
+            OffboardingService offboarding) {
         this.tenants = tenants;
-        this.keys = keys;
         this.keyEvents = keyEvents;
         this.budgets = budgets;
+        this.offboarding = offboarding;
     }
 
     @PostMapping("/admin/v1/tenants")
@@ -142,10 +143,13 @@ class TenantAdminController {
     @PostMapping("/admin/v1/tenants/{tenantId}/offboard")
     Mono<Map<String, Object>> offboard(@PathVariable String tenantId, @RequestBody(required = false) @Nullable JsonNode body) {
         return existing(tenantId).flatMap(tenant -> {
-            Input.of(body);
-            return this.tenants.setStatus(tenantId, "offboarded")
-                .then(this.keys.revokeAll(tenantId))
-                .then(view(tenantId));
+            Input input = Input.of(body, "releaseNumbers", "closeTwilioSubaccount", "deleteVapiResources");
+            return this.offboarding.offboard(tenant.tenant(), input.bool("releaseNumbers"), input.bool("closeTwilioSubaccount"),
+                    input.bool("deleteVapiResources"))
+                .flatMap(report -> view(tenantId).map(view -> {
+                    view.put("cleanup", report);
+                    return view;
+                }));
         });
     }
 

@@ -7,12 +7,17 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.io.Resource;
 import org.springframework.r2dbc.core.DatabaseClient;
 
+import com.intellidial.gateway.catalog.EndpointCatalogs;
 import com.intellidial.gateway.credentials.CredentialRefresher;
+import com.intellidial.gateway.credentials.CredentialResolver;
 import com.intellidial.gateway.credentials.SecretStore;
 import com.intellidial.gateway.credentials.SecretWriter;
 import com.intellidial.gateway.isolation.OwnershipStore;
+import com.intellidial.gateway.isolation.TwilioOwnership;
 import com.intellidial.gateway.provisioning.NumberProvisioning;
 import com.intellidial.gateway.provisioning.TwilioAccountService;
+import com.intellidial.gateway.routing.Upstream;
+import com.intellidial.gateway.routing.Upstreams;
 import com.intellidial.gateway.tenant.KeyService;
 import com.intellidial.gateway.tenant.TenantRepository;
 import com.intellidial.gateway.webhooks.WebhooksProperties;
@@ -25,6 +30,18 @@ class OnboardingConfiguration {
     AssistantTemplates assistantTemplates(
             @Value("${gateway.onboarding.templates:classpath:onboarding/templates.yaml}") Resource templates) {
         return AssistantTemplates.load(templates);
+    }
+
+    @Bean
+    OffboardingService offboardingService(TenantRepository tenants, KeyService keys, NumberProvisioning numbers,
+            TwilioAccountService twilioAccounts, TwilioOwnership twilioOwnership, OwnershipStore ownership,
+            CredentialResolver credentials, Upstreams upstreams, EndpointCatalogs catalogs, DatabaseClient db) {
+        Upstream vapi = upstreams.get("vapi");
+        if (vapi == null) {
+            throw new IllegalStateException("no vapi upstream configured");
+        }
+        return new OffboardingService(tenants, keys, numbers, twilioAccounts, twilioOwnership, ownership, credentials, vapi,
+                catalogs.require("vapi"), db);
     }
 
     @Bean

@@ -178,6 +178,29 @@ class OnboardingIntegrationTests {
     }
 
     @Test
+    void offboardingRevokesTheKeyAndCleansUpWhatTheCallerAsks() {
+        String id = "off-" + suffix();
+        JsonNode result = onboard(UUID.randomUUID().toString(), request(id, "shared-org", "{\"mode\":\"vapi-number\"}")).json();
+        String apiKey = result.get("apiKey").stringValue();
+        String assistantId = result.get("assistantId").stringValue();
+        String numberId = result.at("/phoneNumber/id").stringValue();
+        assertThat(platformVapi("/assistant/" + assistantId)).contains(assistantId);
+        Reply offboarded = reply(this.web.post().uri("/admin/v1/tenants/" + id + "/offboard")
+            .header(HttpHeaders.AUTHORIZATION, "Bearer " + TestInfrastructure.ADMIN_TOKEN)
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue("{\"releaseNumbers\":true,\"deleteVapiResources\":true}")
+            .exchange().expectBody().returnResult());
+        assertThat(offboarded.status()).as(offboarded.body()).isEqualTo(200);
+        assertThat(offboarded.json().get("status").stringValue()).isEqualTo("offboarded");
+        assertThat(offboarded.json().at("/cleanup/failures")).isEmpty();
+        assertThat(offboarded.json().at("/cleanup/releasedNumbers")).hasSize(1);
+        assertThat(platformVapi("/assistant/" + assistantId)).doesNotContain("\"id\":\"" + assistantId);
+        assertThat(platformVapi("/phone-number/" + numberId)).doesNotContain("\"id\":\"" + numberId);
+        this.web.get().uri("/vapi/assistant").header(HttpHeaders.AUTHORIZATION, "Bearer " + apiKey).exchange()
+            .expectStatus().isUnauthorized();
+    }
+
+    @Test
     void badRequestsAreA400NamingTheField() {
         String id = "bad-" + suffix();
         assertThat(onboard(null, request(id, "shared-org", "{\"mode\":\"vapi-number\"}")).json().get("field").stringValue())
