@@ -49,6 +49,8 @@ class PackagedJarIT {
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
+    private static final String ADMIN_TOKEN = "igw_admin_jar_" + UUID.randomUUID().toString().replace("-", "");
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
@@ -61,33 +63,10 @@ class PackagedJarIT {
         }
 
         TestDatabase database = TestDatabase.get();
-        String upstream = TestUpstream.simulator().baseUrl();
         try (TestVault vault = TestVault.start("emulator")) {
             AppRoleLogin login = vault.appRole("20m", "1h");
             int port = freePort();
-            Map<String, String> environment = new LinkedHashMap<>();
-            environment.put("SERVER_PORT", String.valueOf(port));
-            environment.put("GATEWAY_DATABASE_HOST", database.properties().get("gateway.database.host"));
-            environment.put("GATEWAY_DATABASE_PORT", database.properties().get("gateway.database.port"));
-            environment.put("GATEWAY_DATABASE_NAME", database.properties().get("gateway.database.name"));
-            environment.put("GATEWAY_DATABASE_USERNAME", database.username());
-            environment.put("GATEWAY_DATABASE_PASSWORD", database.password());
-            environment.put("GATEWAY_SECRETS_BACKEND", "vault");
-            environment.put("GATEWAY_SECRETS_VAULT_URI", vault.uri().toString());
-            environment.put("GATEWAY_SECRETS_VAULT_AUTHENTICATION", "approle");
-            environment.put("GATEWAY_SECRETS_VAULT_APPROLE_PATH", "approle");
-            environment.put("GATEWAY_SECRETS_VAULT_APPROLE_ROLEID", login.roleId());
-            environment.put("GATEWAY_SECRETS_VAULT_APPROLE_SECRETID", login.secretId());
-            environment.put("GATEWAY_SECRETS_VAULT_MOUNT", "secret");
-            environment.put("GATEWAY_SECRETS_VAULT_ROOT", "gateway");
-            environment.put("GATEWAY_UPSTREAMS_VAPI_BASEURL", upstream);
-            environment.put("GATEWAY_UPSTREAMS_TWILIO_BASEURL", upstream);
-            environment.put("GATEWAY_WEBHOOKS_PUBLICBASEURL", "http://localhost:" + port);
-            environment.put("GATEWAY_ADMIN_BOOTSTRAPTOKEN", "igw_admin_jar_" + UUID.randomUUID().toString().replace("-", ""));
-            environment.put("GATEWAY_ADMIN_METRICSTOKEN", "packaged-jar-metrics-" + UUID.randomUUID());
-            vault.put("platform/vapi", Map.of("api_key", TestUpstream.PLATFORM_VAPI_KEY));
-            vault.put("platform/twilio", Map.of("account_sid", TestUpstream.PLATFORM_TWILIO_SID, "auth_token",
-                    TestUpstream.PLATFORM_TWILIO_TOKEN));
+            Map<String, String> environment = environment(database, vault, login, port);
 
             try (Child gateway = Child.start(jar, environment)) {
                 try {
@@ -122,6 +101,112 @@ class PackagedJarIT {
                 }
             }
         }
+    }
+
+    /** What docker-compose gives the gateway: Vault with AppRole, PostgreSQL, the simulator as both upstreams. */
+    private static Map<String, String> environment(TestDatabase database, TestVault vault, AppRoleLogin login, int port) {
+        String upstream = TestUpstream.simulator().baseUrl();
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("SERVER_PORT", String.valueOf(port));
+        environment.put("GATEWAY_DATABASE_HOST", database.properties().get("gateway.database.host"));
+        environment.put("GATEWAY_DATABASE_PORT", database.properties().get("gateway.database.port"));
+        environment.put("GATEWAY_DATABASE_NAME", database.properties().get("gateway.database.name"));
+        environment.put("GATEWAY_DATABASE_USERNAME", database.username());
+        environment.put("GATEWAY_DATABASE_PASSWORD", database.password());
+        environment.put("GATEWAY_SECRETS_BACKEND", "vault");
+        environment.put("GATEWAY_SECRETS_VAULT_URI", vault.uri().toString());
+        environment.put("GATEWAY_SECRETS_VAULT_AUTHENTICATION", "approle");
+        environment.put("GATEWAY_SECRETS_VAULT_APPROLE_PATH", "approle");
+        environment.put("GATEWAY_SECRETS_VAULT_APPROLE_ROLEID", login.roleId());
+        environment.put("GATEWAY_SECRETS_VAULT_APPROLE_SECRETID", login.secretId());
+        environment.put("GATEWAY_SECRETS_VAULT_MOUNT", "secret");
+        environment.put("GATEWAY_SECRETS_VAULT_ROOT", "gateway");
+        environment.put("GATEWAY_UPSTREAMS_VAPI_BASEURL", upstream);
+        environment.put("GATEWAY_UPSTREAMS_TWILIO_BASEURL", upstream);
+        environment.put("GATEWAY_WEBHOOKS_PUBLICBASEURL", "http://localhost:" + port);
+        environment.put("GATEWAY_ADMIN_BOOTSTRAPTOKEN", ADMIN_TOKEN);
+        environment.put("GATEWAY_ADMIN_METRICSTOKEN", "packaged-jar-metrics-" + UUID.randomUUID());
+        vault.put("platform/vapi", Map.of("api_key", TestUpstream.PLATFORM_VAPI_KEY));
+        vault.put("platform/twilio", Map.of("account_sid", TestUpstream.PLATFORM_TWILIO_SID, "auth_token",
+                TestUpstream.PLATFORM_TWILIO_TOKEN));
+        return environment;
+    }
+
+    /**
+     * An onboarding whose gateway is killed ({@code kill -9}) while a step is in flight resumes from its
+     * last recorded step when the same Idempotency-Key is sent to a restarted gateway, and makes
+     * nothing twice.
+     */
+    @Test
+    void anOnboardingInterruptedByKillResumesAfterRestartAndMakesNothingTwice() throws Exception {
+        Path jar = packagedJar();
+        TestDatabase database = TestDatabase.get();
+        DatabaseClient db = DatabaseClient.create(database.connectionFactory());
+        String tenantId = "resume-" + UUID.randomUUID().toString().substring(0, 8);
+        String idempotencyKey = "resume-" + UUID.randomUUID();
+        String body = "{\"tenant\":{\"id\":\"" + tenantId + "\",\"name\":\"Resumed\"},\"vapiMode\":\"shared-org\","
+                + "\"telephony\":{\"mode\":\"vapi-number\"},\"assistant\":{\"template\":\"appointment-reminder\"},"
+                + "\"webhookUrl\":\"https://resumed.example/hooks\"}";
+        try (TestVault vault = TestVault.start("emulator")) {
+            AppRoleLogin login = vault.appRole("20m", "1h");
+            // Onboarding writes tenant secrets: the gateway-admin policy of vault-config/.
+            vault.ok("PUT", "sys/policies/acl/gateway-read", Map.of("policy", TestVault.GATEWAY_READ_POLICY
+                    + "path \"secret/data/gateway/tenants/*\" { capabilities = [\"create\", \"update\", \"read\"] }\n"));
+            int firstPort = freePort();
+            TestUpstream.simulator().faults().delay("/phone-number", Duration.ofSeconds(60));
+            try (Child first = Child.start(jar, environment(database, vault, login, firstPort))) {
+                String base = "http://127.0.0.1:" + firstPort;
+                awaitUp(first, base);
+                this.http.sendAsync(onboarding(base, idempotencyKey, body), HttpResponse.BodyHandlers.ofString());
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                String steps = "";
+                while (!steps.contains("\"name\":\"phone-number\",\"state\":\"started\"") && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                    steps = db.sql("select steps from onboardings where idempotency_key = $1").bind(0, idempotencyKey)
+                        .map(row -> String.valueOf(row.get("steps", String.class))).one().defaultIfEmpty("").block();
+                }
+                assertThat(steps).as("the saga is inside the phone-number step").contains("\"name\":\"phone-number\",\"state\":\"started\"")
+                    .contains("\"name\":\"assistant\",\"state\":\"done\"");
+                first.process.destroyForcibly();
+                assertThat(first.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            }
+            finally {
+                TestUpstream.simulator().faults().clear();
+            }
+            int secondPort = freePort();
+            try (Child second = Child.start(jar, environment(database, vault, login, secondPort))) {
+                try {
+                    String base = "http://127.0.0.1:" + secondPort;
+                    awaitUp(second, base);
+                    HttpResponse<String> resumed = this.http.send(onboarding(base, idempotencyKey, body),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(201);
+                    long assistants = TestUpstream.simulator().journal().matching("POST", "/assistant").stream()
+                        .filter(request -> request.bodyAsString().contains("/webhooks/vapi/" + tenantId)).count();
+                    assertThat(assistants).as("the assistant was made once, before the kill").isEqualTo(1);
+                    String key = resumed.body().replaceAll("(?s).*\"apiKey\":\"([^\"]+)\".*", "$1");
+                    HttpRequest call = HttpRequest.newBuilder(URI.create(base + "/vapi/call"))
+                        .header("Authorization", "Bearer " + key)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"customer\":{\"number\":\"+14155550123\"}}"))
+                        .build();
+                    assertThat(this.http.send(call, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(201);
+                }
+                catch (Throwable failure) {
+                    throw new AssertionError(failure + "\n--- gateway log (" + second.log + ") ---\n" + second.logTail(), failure);
+                }
+            }
+        }
+    }
+
+    private static HttpRequest onboarding(String base, String idempotencyKey, String body) {
+        return HttpRequest.newBuilder(URI.create(base + "/admin/v1/onboardings"))
+            .timeout(Duration.ofSeconds(90))
+            .header("Authorization", "Bearer " + ADMIN_TOKEN)
+            .header("Idempotency-Key", idempotencyKey)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
     }
 
     private static Path packagedJar() {
