@@ -396,8 +396,10 @@ public final class OnboardingService {
         ProblemType type = (cause instanceof GatewayException problem) ? problem.type() : ProblemType.UPSTREAM_UNAVAILABLE;
         GatewayException failure = new GatewayException(type, "Onboarding failed at step '" + failedStep + "': " + detail
                 + (undone.isEmpty() ? "" : "; undone: " + String.join(", ", undone)), cause);
-        if (cause instanceof GatewayException problem && problem.extensions().get("field") != null) {
-            failure.withExtension("field", problem.extensions().get("field"));
+        if (cause instanceof GatewayException problem && problem.extensions().get("field") instanceof String field) {
+            // The Twilio account check names its own fields; in an onboarding they sit under telephony.
+            failure.withExtension("field", (failedStep.equals("twilio-account") && !field.startsWith("telephony."))
+                    ? "telephony." + field : field);
         }
         return failure.withExtension("failedStep", failedStep).withExtension("compensated", undone)
             .withExtension("onboardingId", id.toString());

@@ -121,8 +121,11 @@ public class TwilioAccountService {
         return this.twilio.call("accept the credential", () -> Account.fetcher(accountSid)
                 .fetch(this.twilio.client(username, password, accountSid)))
             .onErrorMap(GatewayException.class, (ex) -> new GatewayException(ProblemType.MALFORMED_REQUEST,
-                    "Twilio did not accept the credential for " + accountSid))
-            .flatMap((account) -> store(SecretPath.tenantTwilio(tenant.id()), fields))
+                    "Twilio did not accept the credential for " + accountSid).withExtension("field", "authToken"))
+            .flatMap((account) -> (account.getStatus() == null || account.getStatus() == Account.Status.ACTIVE)
+                    ? store(SecretPath.tenantTwilio(tenant.id()), fields)
+                    : Mono.error(new GatewayException(ProblemType.MALFORMED_REQUEST, "The Twilio account " + accountSid
+                            + " is " + account.getStatus() + ", not active").withExtension("field", "accountSid")))
             .thenReturn(new TwilioAccount(tenant.id(), accountSid, true));
     }
 

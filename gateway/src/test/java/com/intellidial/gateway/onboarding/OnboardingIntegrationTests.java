@@ -150,6 +150,7 @@ class OnboardingIntegrationTests {
                         + "\"number\":\"+15005550006\"}"));
         assertThat(badToken.status()).isEqualTo(400);
         assertThat(badToken.json().get("failedStep").stringValue()).isEqualTo("twilio-account");
+        assertThat(badToken.json().get("field").stringValue()).isEqualTo("telephony.authToken");
     }
 
     @Test
