@@ -23,6 +23,9 @@ public class TestTenants {
 
     private static final AtomicInteger SLOTS = new AtomicInteger();
 
+    /** Key ids only need to be unique: they take no slot of the simulator's account pool. */
+    private static final AtomicInteger KEYS = new AtomicInteger();
+
     private final DatabaseClient db;
 
     private final @Nullable LocalSecretStore secrets;
@@ -71,7 +74,7 @@ public class TestTenants {
 
     /** Issues another key for the tenant, optionally expiring. */
     public ApiKey issueKey(String tenantId, @Nullable Instant expiresAt) {
-        String keyId = "k" + Long.toString(System.nanoTime(), 36) + SLOTS.incrementAndGet();
+        String keyId = "k" + Long.toString(System.nanoTime(), 36) + KEYS.incrementAndGet();
         ApiKey key = ApiKey.generate("test", keyId.length() > 32 ? keyId.substring(0, 32) : keyId);
         DatabaseClient.GenericExecuteSpec insert = this.db
             .sql("insert into api_keys (key_id, tenant_id, env, secret_sha256, expires_at) values (:k, :t, :e, :h, :x)")
