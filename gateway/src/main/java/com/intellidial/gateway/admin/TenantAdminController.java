@@ -21,6 +21,8 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 import com.intellidial.gateway.metering.BudgetLimits;
+import com.intellidial.gateway.metering.RateLimitProperties;
+import com.intellidial.gateway.metering.TenantRateLimits;
 import com.intellidial.gateway.onboarding.OffboardingService;
 import com.intellidial.gateway.tenant.ApiKeyEvents;
 import com.intellidial.gateway.tenant.TelephonyMode;
@@ -32,7 +34,7 @@ import com.intellidial.gateway.web.GatewayException;
 import com.intellidial.gateway.web.ProblemType;
 
 /**
- * Tenants: create, read, list (paged, filtered), update (name, modes, webhook URL, budgets),
+ * Tenants: create, read, list (paged, filtered), update (name, modes, webhook URL, budgets, rate limits),
  * suspend and resume (every instance refuses a suspended tenant within a second), offboard (every
  * key revoked; usage and audit history kept). Access and audit are {@link AdminAccessWebFilter}'s.
  */
@@ -53,8 +55,11 @@ class TenantAdminController {
 
     private final OffboardingService offboarding;
 
+    private final TenantRateLimits rateLimits;
+
     TenantAdminController(TenantRepository tenants, ApiKeyEvents keyEvents, BudgetLimits budgets,
-            OffboardingService offboarding) {
+            OffboardingService offboarding, TenantRateLimits rateLimits) {
+        this.rateLimits = rateLimits;
         this.tenants = tenants;
         this.keyEvents = keyEvents;
         this.budgets = budgets;
@@ -64,14 +69,16 @@ class TenantAdminController {
     @PostMapping("/admin/v1/tenants")
     Mono<ResponseEntity<Map<String, Object>>> create(@RequestBody(required = false) @Nullable JsonNode body) {
         return Mono.defer(() -> {
-            Input input = Input.of(body, "id", "name", "vapiMode", "telephonyMode", "webhookUrl", "budgets");
+            Input input = Input.of(body, "id", "name", "vapiMode", "telephonyMode", "webhookUrl", "budgets", "rateLimits");
             Tenant tenant = tenantFrom(input);
             BudgetLimits.Limits limits = budgetsFrom(input);
+            RateLimitProperties.Bucket bucket = rateLimitsFrom(input);
             return this.tenants.findTenant(tenant.id())
                 .flatMap(existing -> Mono.<Void>error(new GatewayException(ProblemType.CONFLICT,
                         "A tenant with id '" + tenant.id() + "' already exists").withExtension("field", "id")))
                 .then(this.tenants.insert(tenant, input.url("webhookUrl")))
                 .then((limits != null) ? this.budgets.set(tenant.id(), limits) : Mono.empty())
+                .then((bucket != null) ? this.rateLimits.set(tenant.id(), bucket) : Mono.empty())
                 .then(view(tenant.id()))
                 .map(view -> ResponseEntity.status(HttpStatus.CREATED).body(view));
         });
@@ -105,7 +112,7 @@ class TenantAdminController {
     @PatchMapping("/admin/v1/tenants/{tenantId}")
     Mono<Map<String, Object>> update(@PathVariable String tenantId, @RequestBody(required = false) @Nullable JsonNode body) {
         return existing(tenantId).flatMap(current -> {
-            Input input = Input.of(body, "name", "vapiMode", "telephonyMode", "webhookUrl", "budgets");
+            Input input = Input.of(body, "name", "vapiMode", "telephonyMode", "webhookUrl", "budgets", "rateLimits");
             String name = input.text("name", NAME, "must be 1 to 200 characters, not starting with a space");
             VapiMode vapi = input.has("vapiMode") ? vapiMode(input.requiredText("vapiMode", Pattern.compile(".*"), ""), "vapiMode")
                     : null;
@@ -113,8 +120,12 @@ class TenantAdminController {
                     ? telephonyMode(input.requiredText("telephonyMode", Pattern.compile(".*"), ""), "telephonyMode") : null;
             String webhookUrl = input.url("webhookUrl");
             BudgetLimits.Limits limits = budgetsFrom(input);
+            RateLimitProperties.Bucket bucket = rateLimitsFrom(input);
+            Mono<Void> rateLimits = (bucket != null) ? this.rateLimits.set(tenantId, bucket)
+                    : input.isNull("rateLimits") ? this.rateLimits.set(tenantId, null) : Mono.empty();
             return this.tenants.update(tenantId, name, vapi, telephony, webhookUrl, input.isNull("webhookUrl"))
                 .then((limits != null) ? this.budgets.set(tenantId, limits) : Mono.empty())
+                .then(rateLimits)
                 .then(this.keyEvents.tenantChanged(tenantId))
                 .then(view(tenantId));
         });
@@ -174,6 +185,12 @@ class TenantAdminController {
             budgets.put("minutesPerMonth", limits.minutesPerMonth());
             budgets.put("spendPerMonthUsd", limits.spendPerMonthUsd());
             view.put("budgets", budgets);
+            RateLimitProperties.Bucket bucket = this.rateLimits.bucketFor(tenantId);
+            Map<String, Object> rates = new LinkedHashMap<>();
+            rates.put("requestsPerSecond", bucket.replenishRate());
+            rates.put("burst", bucket.burstCapacity());
+            rates.put("source", (this.rateLimits.stored(tenantId) != null) ? "admin" : "configuration");
+            view.put("rateLimits", rates);
             return view;
         }));
     }
@@ -208,6 +225,22 @@ class TenantAdminController {
         return new BudgetLimits.Limits(budgets.integer("callsPerDay", 0, 10_000_000),
                 budgets.decimal("minutesPerMonth", BigDecimal.ZERO, MAX_AMOUNT),
                 budgets.decimal("spendPerMonthUsd", BigDecimal.ZERO, MAX_AMOUNT));
+    }
+
+    private static RateLimitProperties.@Nullable Bucket rateLimitsFrom(Input input) {
+        Input limits = input.object("rateLimits", "requestsPerSecond", "burst");
+        if (limits == null) {
+            return null;
+        }
+        BigDecimal rate = limits.decimal("requestsPerSecond", new BigDecimal("0.001"), new BigDecimal("100000"));
+        Integer burst = limits.integer("burst", 1, 10_000_000);
+        if (rate == null) {
+            throw limits.invalid("requestsPerSecond", "is required");
+        }
+        if (burst == null) {
+            throw limits.invalid("burst", "is required");
+        }
+        return new RateLimitProperties.Bucket(rate.doubleValue(), burst);
     }
 
     static VapiMode vapiMode(String value, String field) {

@@ -2,6 +2,7 @@ package com.intellidial.gateway.metering;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -21,14 +22,21 @@ final class LocalRateLimiter implements RateLimiter {
         .maximumSize(1_000_000)
         .build();
 
+    private final Function<String, RateLimitProperties.Bucket> tenantBuckets;
+
     LocalRateLimiter(RateLimitProperties properties) {
+        this(properties, properties::tenantBucket);
+    }
+
+    LocalRateLimiter(RateLimitProperties properties, Function<String, RateLimitProperties.Bucket> tenantBuckets) {
         this.properties = properties;
+        this.tenantBuckets = tenantBuckets;
     }
 
     @Override
     public Mono<Decision> tryAcquire(String tenantId, String keyId) {
         long now = System.nanoTime();
-        RateLimitProperties.Bucket tenantBucket = this.properties.tenantBucket(tenantId);
+        RateLimitProperties.Bucket tenantBucket = this.tenantBuckets.apply(tenantId);
         RateLimitProperties.Bucket keyBucket = this.properties.key();
         AtomicReference<State> tenant = bucket("t:" + tenantId, tenantBucket, now);
         AtomicReference<State> key = bucket("k:" + tenantId + ":" + keyId, keyBucket, now);

@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.r2dbc.core.DatabaseClient;
 
+import com.intellidial.gateway.cluster.ClusterEvents;
 import com.intellidial.gateway.scheduling.PeriodicChore;
 
 /** The ledger (the application's {@link UsageSink}) and request metering. */
@@ -55,5 +56,10 @@ class MeteringConfiguration {
     @Bean
     BudgetLimits budgetLimits(DatabaseClient database) {
         return new BudgetLimits(database);
+    }
+
+    @Bean
+    TenantRateLimits tenantRateLimits(DatabaseClient database, RateLimitProperties properties, ClusterEvents events) {
+        return new TenantRateLimits(database, properties, events);
     }
 }

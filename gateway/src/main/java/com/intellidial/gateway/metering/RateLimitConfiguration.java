@@ -18,11 +18,11 @@ import org.springframework.util.StringUtils;
 class RateLimitConfiguration {
 
     @Bean
-    RateLimiter rateLimiter(RateLimitProperties properties, DataRedisProperties redis) {
+    RateLimiter rateLimiter(RateLimitProperties properties, DataRedisProperties redis, TenantRateLimits tenants) {
         if (!properties.redis().enabled()) {
-            return new LocalRateLimiter(properties);
+            return new LocalRateLimiter(properties, tenants::bucketFor);
         }
-        return new RedisRateLimiter(uri(redis), properties);
+        return new RedisRateLimiter(uri(redis), properties, tenants::bucketFor);
     }
 
     @Bean

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -38,6 +39,8 @@ final class RedisRateLimiter implements RateLimiter, DisposableBean {
 
     private final RedisURI uri;
 
+    private final Function<String, RateLimitProperties.Bucket> tenantBuckets;
+
     private final RateLimitProperties properties;
 
     private final Duration timeout;
@@ -49,8 +52,13 @@ final class RedisRateLimiter implements RateLimiter, DisposableBean {
     private final AtomicReference<CompletableFuture<StatefulRedisConnection<String, String>>> connection = new AtomicReference<>();
 
     RedisRateLimiter(RedisURI uri, RateLimitProperties properties) {
+        this(uri, properties, properties::tenantBucket);
+    }
+
+    RedisRateLimiter(RedisURI uri, RateLimitProperties properties, Function<String, RateLimitProperties.Bucket> tenantBuckets) {
         this.uri = uri;
         this.properties = properties;
+        this.tenantBuckets = tenantBuckets;
         this.timeout = properties.redis().timeout();
         this.client = RedisClient.create();
         this.client.setOptions(ClientOptions.builder()
@@ -86,7 +94,7 @@ final class RedisRateLimiter implements RateLimiter, DisposableBean {
 
     @Override
     public Mono<Decision> tryAcquire(String tenantId, String keyId) {
-        RateLimitProperties.Bucket tenant = this.properties.tenantBucket(tenantId);
+        RateLimitProperties.Bucket tenant = this.tenantBuckets.apply(tenantId);
         RateLimitProperties.Bucket key = this.properties.key();
         // The hash tag {tenant} keeps both keys in one Redis Cluster slot, as a script requires.
         String prefix = this.properties.redis().keyPrefix() + "{" + tenantId + "}";

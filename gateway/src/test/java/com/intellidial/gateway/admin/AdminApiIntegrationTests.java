@@ -220,6 +220,26 @@ class AdminApiIntegrationTests {
     }
 
     @Test
+    void rateLimitsSetThroughTheAdminApiApplyAtOnce() {
+        TestTenant tenant = this.tenants.create("adm-rate");
+        AdminClient.Reply set = this.admin.send(ADMIN, HttpMethod.PATCH, "/admin/v1/tenants/" + tenant.id(),
+                "{\"rateLimits\":{\"requestsPerSecond\":0.01,\"burst\":2}}");
+        assertThat(set.status()).as(set.body()).isEqualTo(200);
+        assertThat(set.json().at("/rateLimits/burst").intValue()).isEqualTo(2);
+        assertThat(set.json().at("/rateLimits/source").stringValue()).isEqualTo("admin");
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            statuses.add(vapiGet(tenant, "/vapi/assistant"));
+        }
+        assertThat(statuses).containsExactly(200, 200, 429, 429);
+        AdminClient.Reply cleared = this.admin.send(ADMIN, HttpMethod.PATCH, "/admin/v1/tenants/" + tenant.id(), "{\"rateLimits\":null}");
+        assertThat(cleared.json().at("/rateLimits/source").stringValue()).isEqualTo("configuration");
+        AdminClient.Reply bad = this.admin.send(ADMIN, HttpMethod.PATCH, "/admin/v1/tenants/" + tenant.id(),
+                "{\"rateLimits\":{\"requestsPerSecond\":0,\"burst\":2}}");
+        assertThat(bad.json().get("field").stringValue()).isEqualTo("rateLimits.requestsPerSecond");
+    }
+
+    @Test
     void badInputIsA400ProblemNamingTheField() {
         String id = "bad-" + suffix();
         Map<String, String> cases = new java.util.LinkedHashMap<>();
