@@ -17,7 +17,6 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 import com.intellidial.gateway.tenant.KeyService;
-import com.intellidial.gateway.tenant.Tenant;
 import com.intellidial.gateway.tenant.TenantDetails;
 import com.intellidial.gateway.tenant.TenantRepository;
 import com.intellidial.gateway.web.GatewayException;
@@ -91,8 +90,7 @@ class KeyAdminController {
     }
 
     private Mono<TenantDetails> existing(String tenantId) {
-        return (Tenant.ID_PATTERN.matcher(tenantId).matches() ? this.tenants.details(tenantId) : Mono.<TenantDetails>empty())
-            .switchIfEmpty(Mono.error(TenantAdminController::noSuchTenant));
+        return TenantLookup.details(this.tenants, tenantId);
     }
 
     private Mono<TenantDetails> active(String tenantId) {

@@ -109,7 +109,6 @@ class ResourceAdminController {
     }
 
     private Mono<Tenant> tenant(String tenantId) {
-        return (Tenant.ID_PATTERN.matcher(tenantId).matches() ? this.tenants.findTenant(tenantId) : Mono.<Tenant>empty())
-            .switchIfEmpty(Mono.error(TenantAdminController::noSuchTenant));
+        return TenantLookup.tenant(this.tenants, tenantId);
     }
 }

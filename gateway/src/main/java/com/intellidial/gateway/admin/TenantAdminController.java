@@ -170,8 +170,7 @@ class TenantAdminController {
     }
 
     private Mono<TenantDetails> existing(String tenantId) {
-        return (Tenant.ID_PATTERN.matcher(tenantId).matches() ? this.tenants.details(tenantId) : Mono.<TenantDetails>empty())
-            .switchIfEmpty(Mono.error(() -> noSuchTenant()));
+        return TenantLookup.details(this.tenants, tenantId);
     }
 
     private Mono<Map<String, Object>> view(String tenantId) {
@@ -263,10 +262,6 @@ class TenantAdminController {
 
     static GatewayException param(String field, String rule) {
         return new GatewayException(ProblemType.MALFORMED_REQUEST, "'" + field + "' " + rule).withExtension("field", field);
-    }
-
-    static GatewayException noSuchTenant() {
-        return new GatewayException(ProblemType.NOT_FOUND, "No such tenant");
     }
 
     /** Paging of admin lists: {@code limit} (1 to 200, default 50) and {@code offset}. */

@@ -76,8 +76,7 @@ class TwilioAdminController {
     }
 
     private Mono<Tenant> tenant(String tenantId) {
-        return (Tenant.ID_PATTERN.matcher(tenantId).matches() ? this.tenants.findTenant(tenantId) : Mono.<Tenant>empty())
-            .switchIfEmpty(Mono.error(() -> new GatewayException(ProblemType.NOT_FOUND, "No such tenant")));
+        return TenantLookup.tenant(this.tenants, tenantId);
     }
 
     /**
