@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -39,6 +40,7 @@ import com.intellidial.gateway.catalog.CatalogEntry;
 import com.intellidial.gateway.catalog.CatalogMatch;
 import com.intellidial.gateway.catalog.CatalogMatchGlobalFilter;
 import com.intellidial.gateway.isolation.TwilioOwnership.OwnedNumber;
+import com.intellidial.gateway.routing.LimitsProperties;
 import com.intellidial.gateway.tenant.TelephonyMode;
 import com.intellidial.gateway.tenant.TenantContext;
 import com.intellidial.gateway.web.GatewayAttributes;
@@ -95,10 +97,14 @@ class TwilioIsolator implements UpstreamIsolator {
 
     private final RelayTargetGuard relayTargets;
 
-    TwilioIsolator(TwilioOwnership ownership, WebhooksProperties webhooks, RelayTargetGuard relayTargets) {
+    private final int maxBodyBytes;
+
+    TwilioIsolator(TwilioOwnership ownership, WebhooksProperties webhooks, RelayTargetGuard relayTargets,
+            LimitsProperties limits) {
         this.ownership = ownership;
         this.webhooks = webhooks;
         this.relayTargets = relayTargets;
+        this.maxBodyBytes = (int) Math.min(Integer.MAX_VALUE, limits.maxBodySize().toBytes());
     }
 
     @Override
@@ -158,16 +164,7 @@ class TwilioIsolator implements UpstreamIsolator {
         if (!HttpMethod.POST.equals(request.getMethod())) {
             return Mono.just(decorate(exchange, scope, canonical, request, null));
         }
-        return DataBufferUtils.join(request.getBody())
-            .map((buffer) -> {
-                try {
-                    return buffer.toString(StandardCharsets.UTF_8);
-                }
-                finally {
-                    DataBufferUtils.release(buffer);
-                }
-            })
-            .defaultIfEmpty("")
+        return formBody(request)
             .map((body) -> {
                 TwilioForm form = TwilioForm.parse(body);
                 checkForm(scope, form);
@@ -184,6 +181,43 @@ class TwilioIsolator implements UpstreamIsolator {
                 }
                 return decorate(exchange, scope, canonical, request, form.encode().getBytes(StandardCharsets.UTF_8));
             });
+    }
+
+    /**
+     * The form body of a POST, read up to {@code gateway.limits.max-body-size}. Twilio's v2010
+     * writes take only {@code application/x-www-form-urlencoded}: anything else (a multipart body
+     * would otherwise be joined here under the larger upload cap) is 415 before a byte is read.
+     */
+    private Mono<String> formBody(ServerHttpRequest request) {
+        MediaType type = request.getHeaders().getContentType();
+        long declared = request.getHeaders().getContentLength();
+        if (type != null && !MediaType.APPLICATION_FORM_URLENCODED.isCompatibleWith(type)) {
+            return Mono.error(new GatewayException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                    "Twilio requests take an application/x-www-form-urlencoded body"));
+        }
+        if (type == null && declared > 0) {
+            return Mono.error(new GatewayException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                    "Twilio requests take an application/x-www-form-urlencoded body"));
+        }
+        if (declared > this.maxBodyBytes) {
+            return Mono.error(tooLarge());
+        }
+        return DataBufferUtils.join(request.getBody(), this.maxBodyBytes)
+            .map((buffer) -> {
+                try {
+                    return buffer.toString(StandardCharsets.UTF_8);
+                }
+                finally {
+                    DataBufferUtils.release(buffer);
+                }
+            })
+            .defaultIfEmpty("")
+            .onErrorMap(DataBufferLimitException.class, (ex) -> tooLarge());
+    }
+
+    private GatewayException tooLarge() {
+        return new GatewayException(ProblemType.PAYLOAD_TOO_LARGE,
+                "The request body exceeds the limit of " + this.maxBodyBytes + " bytes");
     }
 
     private static void checkForm(Scope scope, TwilioForm form) {
