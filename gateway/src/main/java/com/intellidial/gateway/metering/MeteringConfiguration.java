@@ -46,6 +46,11 @@ class MeteringConfiguration {
     }
 
     @Bean
+    CallCreationGlobalFilter callCreationGlobalFilter(UsageSink sink) {
+        return new CallCreationGlobalFilter(sink, Clock.systemUTC());
+    }
+
+    @Bean
     UpstreamTimingGlobalFilter upstreamTimingGlobalFilter() {
         return new UpstreamTimingGlobalFilter();
     }

@@ -1,5 +1,8 @@
 package com.intellidial.gateway.metering;
 
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +19,7 @@ import com.intellidial.gateway.webhooks.WebhooksProperties;
 import com.intellidial.simulator.RecordedRequest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -29,7 +33,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Usage never depends on the tenant's cooperation: an assistant that would send no end-of-call
  * report (no server, {@code serverMessages: []}, in an assistant, a transient assistant or a call's
- * overrides) still reports every call to the gateway.
+ * overrides) still reports every call to the gateway, and a client that hangs up right after sending
+ * a call creation still has the created call recorded as its own and metered.
  */
 @GatewayIntegrationTest
 class UnreportedUsageIntegrationTests {
@@ -47,6 +52,9 @@ class UnreportedUsageIntegrationTests {
 
     @Autowired
     WebhooksProperties webhooks;
+
+    @LocalServerPort
+    int port;
 
     @Test
     void silencedServerMessagesAndMissingServersStillReportEveryCall() {
@@ -75,6 +83,65 @@ class UnreportedUsageIntegrationTests {
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(endedCalls(tenant))
             .containsExactlyInAnyOrder(silenced, transientCall));
+    }
+
+    @Test
+    void clientThatHangsUpRightAfterSendingACallStillHasTheCallRecordedAndMetered() throws Exception {
+        TestTenant tenant = this.tenants.create("hangup", VapiMode.SHARED_ORG, TelephonyMode.VAPI_NUMBER);
+        // Made outside the gateway and assigned by an admin: it has no server, so no webhook can
+        // tell the gateway about the call; only the answer to the creation can.
+        String assistant = simulatorAssistant();
+        this.db.sql("insert into ownership (tenant_id, upstream, resource_type, upstream_id) values (:t, 'vapi', 'assistant', :a)")
+            .bind("t", tenant.id())
+            .bind("a", assistant)
+            .then()
+            .block();
+        TestUpstream.simulator().faults().delay("/call", Duration.ofMillis(1500));
+        try {
+            byte[] body = ("{\"assistantId\":\"" + assistant + "\"}").getBytes(StandardCharsets.UTF_8);
+            try (Socket socket = new Socket("127.0.0.1", this.port)) {
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /vapi/call HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + tenant.apiKey()
+                        + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+                out.write(body);
+                out.flush();
+                // Hang up while VAPI is still working on the call.
+                await().atMost(Duration.ofSeconds(5)).until(() -> !TestUpstream.simulator().journal()
+                    .matching("POST", "/call").stream().filter(r -> r.bodyAsString().contains(assistant)).toList().isEmpty());
+            }
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                List<String> owned = this.db.sql("select upstream_id from ownership where tenant_id = :t and resource_type = 'call'")
+                    .bind("t", tenant.id())
+                    .map(row -> row.get("upstream_id", String.class))
+                    .all()
+                    .collectList()
+                    .block();
+                assertThat(owned).hasSize(1);
+                assertThat(createdCalls(tenant)).isEqualTo(owned);
+            });
+        }
+        finally {
+            TestUpstream.simulator().faults().clear();
+        }
+    }
+
+    private String simulatorAssistant() {
+        byte[] body = WebTestClient.bindToServer()
+            .baseUrl(TestUpstream.simulator().baseUrl())
+            .build()
+            .post()
+            .uri("/assistant")
+            .header(HttpHeaders.AUTHORIZATION, "Bearer " + TestUpstream.PLATFORM_VAPI_KEY)
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue("{\"name\":\"dashboard-made\"}")
+            .exchange()
+            .expectStatus()
+            .isCreated()
+            .expectBody()
+            .returnResult()
+            .getResponseBodyContent();
+        return JSON.readTree(body).get("id").stringValue();
     }
 
     private String create(TestTenant tenant, String path, String json, String requestId) {
@@ -106,6 +173,15 @@ class UnreportedUsageIntegrationTests {
 
     private List<String> endedCalls(TestTenant tenant) {
         return this.db.sql("select call_id from calls where tenant_id = :t and ended_at is not null")
+            .bind("t", tenant.id())
+            .map(row -> row.get("call_id", String.class))
+            .all()
+            .collectList()
+            .block();
+    }
+
+    private List<String> createdCalls(TestTenant tenant) {
+        return this.db.sql("select call_id from calls where tenant_id = :t and created_at is not null")
             .bind("t", tenant.id())
             .map(row -> row.get("call_id", String.class))
             .all()
