@@ -26,6 +26,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -51,9 +52,12 @@ final class ScopedResponse extends ServerHttpResponseDecorator {
 
     private final Map<String, Object> exchangeAttributes;
 
+    private final StreamedList streamedLists;
+
     ScopedResponse(ServerHttpResponse delegate, Scope scope, CachingOwnershipStore store, R2dbcWebhookTargets targets,
-            long maxBytes, Map<String, Object> exchangeAttributes) {
+            long maxBytes, Map<String, Object> exchangeAttributes, StreamedList streamedLists) {
         super(delegate);
+        this.streamedLists = streamedLists;
         this.exchangeAttributes = exchangeAttributes;
         this.scope = scope;
         this.store = store;
@@ -78,6 +82,18 @@ final class ScopedResponse extends ServerHttpResponseDecorator {
         }
         if (!needsBody && !this.scope.sharedOrg()) {
             return afterSuccess(List.of()).then(super.writeWith(body));
+        }
+        if (entry.lists() != null && entry.listShape() == CatalogEntry.ListShape.ARRAY) {
+            // Never buffered whole: an org-wide page can be far larger than what the tenant gets.
+            return this.streamedLists.owned(body, entry.lists(), this.scope.tenantId(), this.scope.trimTo())
+                .flatMap(items -> {
+                    if (this.scope.sharedOrg()) {
+                        removeOrgIds(items, 0);
+                    }
+                    byte[] bytes = StrictJson.write(items);
+                    getDelegate().getHeaders().setContentLength(bytes.length);
+                    return super.writeWith(Mono.just(bufferFactory().wrap(bytes)));
+                });
         }
         return DataBufferUtils.join(Flux.from(body), this.maxBytes)
             .map(ScopedResponse::bytes)
@@ -196,50 +212,50 @@ final class ScopedResponse extends ServerHttpResponseDecorator {
         List<String> ids = new ArrayList<>();
         items.forEach(item -> addId(item, ids));
         return this.store.ownersOf(VapiIsolator.UPSTREAM, entry.lists(), ids).map(owners -> {
-            ArrayNode kept = items.arrayNode();
-            int limit = this.scope.trimTo();
-            boolean more = false;
+            List<JsonNode> owned = new ArrayList<>();
             for (JsonNode item : items) {
                 JsonNode id = item.get("id");
-                if (id == null || !id.isString() || !this.scope.tenantId().equals(owners.get(id.stringValue()))) {
-                    continue;
+                if (id != null && id.isString() && this.scope.tenantId().equals(owners.get(id.stringValue()))) {
+                    owned.add(item);
                 }
-                if (limit >= 0 && kept.size() >= limit) {
-                    more = true;
-                    break;
-                }
-                kept.add(item);
             }
-            if (json instanceof ObjectNode page) {
-                page.set("results", kept);
-                rewriteMetadata(page, kept.size(), limit, more);
-                return page;
+            int limit = this.scope.trimTo();
+            if (!(json instanceof ObjectNode page)) {
+                ArrayNode kept = items.arrayNode();
+                owned.stream().limit((limit >= 0) ? limit : Long.MAX_VALUE).forEach(kept::add);
+                return kept;
             }
-            return kept;
+            // The tenant's pages are pages of its own items in the window fetched from VAPI.
+            int pageSize = (limit >= 0) ? limit : owned.size();
+            int from = (int) Math.min((long) (this.scope.page() - 1) * pageSize, owned.size());
+            int to = Math.min(from + pageSize, owned.size());
+            ArrayNode kept = items.arrayNode();
+            owned.subList(from, to).forEach(kept::add);
+            page.set("results", kept);
+            page.set("metadata", tenantMetadata(page.get("metadata"), owned.size(), pageSize, this.scope.page()));
+            return page;
         });
     }
 
     /**
-     * Counts in the page metadata describe the tenant's items only: the org-wide totals would tell a
-     * tenant how busy the others are. When the gateway fetched a larger page than asked for, the
-     * page size is the tenant's.
+     * Page metadata built from the tenant's own items only, never from VAPI's: org-wide counts,
+     * {@code hasNextPage} and {@code totalPages} of a filtered org-wide list would tell a tenant how
+     * many items other tenants have (and whether one deals with a given number), and a
+     * {@code nextCursor} is a position in the org-wide list. Only {@code sortOrder} is kept.
      */
-    private static void rewriteMetadata(ObjectNode page, int kept, int limit, boolean trimmed) {
-        if (!(page.get("metadata") instanceof ObjectNode metadata)) {
-            return;
+    private static ObjectNode tenantMetadata(@Nullable JsonNode upstream, int owned, int pageSize, int page) {
+        ObjectNode metadata = JsonNodeFactory.instance.objectNode();
+        int totalPages = (pageSize == 0) ? 0 : (owned + pageSize - 1) / pageSize;
+        metadata.put("itemsPerPage", pageSize);
+        metadata.put("totalItems", owned);
+        metadata.put("currentPage", page);
+        metadata.put("totalPages", totalPages);
+        metadata.put("hasNextPage", page < totalPages);
+        JsonNode sortOrder = (upstream != null) ? upstream.get("sortOrder") : null;
+        if (sortOrder != null && sortOrder.isString()) {
+            metadata.put("sortOrder", sortOrder.stringValue());
         }
-        if (limit >= 0) {
-            metadata.put("itemsPerPage", limit);
-        }
-        int current = metadata.path("currentPage").asInt(1);
-        boolean more = trimmed || metadata.path("hasNextPage").asBoolean(false)
-                || current < metadata.path("totalPages").asInt(current);
-        metadata.put("totalItems", kept);
-        metadata.put("totalPages", more ? current + 1 : current);
-        if (metadata.has("hasNextPage")) {
-            metadata.put("hasNextPage", more);
-        }
-        metadata.remove("itemsBeyondRetention");
+        return metadata;
     }
 
     private static void removeOrgIds(JsonNode node, int depth) {
@@ -286,9 +302,10 @@ final class ScopedResponse extends ServerHttpResponseDecorator {
      * @param match the catalog match, path variables resolved to upstream ids
      * @param alias the alias to give a created or updated resource
      * @param webhookUrls body field to the tenant's own webhook URL, for every URL the gateway replaced
-     * @param trimTo how many owned items a list keeps; -1 for all
+     * @param trimTo how many owned items a list keeps (its page size); -1 for all
+     * @param page the tenant's page of a paginated list, 1-based, counted in its own items
      */
     record Scope(String tenantId, boolean sharedOrg, CatalogMatch match, @Nullable String alias,
-            Map<String, String> webhookUrls, int trimTo) {
+            Map<String, String> webhookUrls, int trimTo, int page) {
     }
 }
