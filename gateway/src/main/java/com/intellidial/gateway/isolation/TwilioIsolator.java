@@ -106,12 +106,15 @@ class TwilioIsolator implements UpstreamIsolator {
 
     private final int maxBodyBytes;
 
+    private final int maxResponseBytes;
+
     TwilioIsolator(TwilioOwnership ownership, WebhooksProperties webhooks, RelayTargetGuard relayTargets,
-            LimitsProperties limits) {
+            LimitsProperties limits, IsolationProperties isolation) {
         this.ownership = ownership;
         this.webhooks = webhooks;
         this.relayTargets = relayTargets;
         this.maxBodyBytes = (int) Math.min(Integer.MAX_VALUE, limits.maxBodySize().toBytes());
+        this.maxResponseBytes = (int) Math.min(Integer.MAX_VALUE, isolation.maxResponseSize().toBytes());
     }
 
     @Override
@@ -446,7 +449,8 @@ class TwilioIsolator implements UpstreamIsolator {
         @Override
         public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
             ServerHttpResponse delegate = getDelegate();
-            return DataBufferUtils.join(Flux.from(body))
+            // Bounded like VAPI answers: a shared-pool list window must not grow the heap without limit.
+            return DataBufferUtils.join(Flux.from(body), maxResponseBytes)
                 .map((buffer) -> {
                     try {
                         return buffer.toString(StandardCharsets.UTF_8);
@@ -456,6 +460,8 @@ class TwilioIsolator implements UpstreamIsolator {
                     }
                 })
                 .defaultIfEmpty("")
+                .onErrorMap(DataBufferLimitException.class, (ex) -> new GatewayException(ProblemType.UPSTREAM_UNAVAILABLE,
+                        "The Twilio response is larger than the gateway can scope (" + maxResponseBytes + " bytes)"))
                 .flatMap(this::scoped)
                 .flatMap((text) -> {
                     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
