@@ -54,10 +54,13 @@ final class ScopedResponse extends ServerHttpResponseDecorator {
 
     private final StreamedList streamedLists;
 
+    private final PagedList pagedLists;
+
     ScopedResponse(ServerHttpResponse delegate, Scope scope, CachingOwnershipStore store, R2dbcWebhookTargets targets,
-            long maxBytes, Map<String, Object> exchangeAttributes, StreamedList streamedLists) {
+            long maxBytes, Map<String, Object> exchangeAttributes, StreamedList streamedLists, PagedList pagedLists) {
         super(delegate);
         this.streamedLists = streamedLists;
+        this.pagedLists = pagedLists;
         this.exchangeAttributes = exchangeAttributes;
         this.scope = scope;
         this.store = store;
@@ -83,17 +86,13 @@ final class ScopedResponse extends ServerHttpResponseDecorator {
         if (!needsBody && !this.scope.sharedOrg()) {
             return afterSuccess(List.of()).then(super.writeWith(body));
         }
-        if (entry.lists() != null && entry.listShape() == CatalogEntry.ListShape.ARRAY) {
-            // Never buffered whole: an org-wide page can be far larger than what the tenant gets.
-            return this.streamedLists.owned(body, entry.lists(), this.scope.tenantId(), this.scope.trimTo())
-                .flatMap(items -> {
-                    if (this.scope.sharedOrg()) {
-                        removeOrgIds(items, 0);
-                    }
-                    byte[] bytes = StrictJson.write(items);
-                    getDelegate().getHeaders().setContentLength(bytes.length);
-                    return super.writeWith(Mono.just(bufferFactory().wrap(bytes)));
-                });
+        if (entry.lists() != null) {
+            // Never buffered whole: an org-wide window can be far larger than what the tenant gets.
+            return list(body, entry).flatMap(json -> {
+                byte[] bytes = finish(json);
+                getDelegate().getHeaders().setContentLength(bytes.length);
+                return super.writeWith(Mono.just(bufferFactory().wrap(bytes)));
+            });
         }
         return DataBufferUtils.join(Flux.from(body), this.maxBytes)
             .map(ScopedResponse::bytes)
@@ -112,10 +111,7 @@ final class ScopedResponse extends ServerHttpResponseDecorator {
             return (entry.creates() != null || entry.lists() != null) ? Mono.error(unreadable()) : Mono.just(bytes);
         }
         Mono<JsonNode> scoped;
-        if (entry.lists() != null) {
-            scoped = filterList(json, entry);
-        }
-        else if (entry.creates() != null) {
+        if (entry.creates() != null) {
             List<String> created = createdIds(json, entry);
             // Metering counts created calls from here (CallCreated), without reading the body again.
             this.exchangeAttributes.put(GatewayAttributes.CREATED_RESOURCES, created);
@@ -124,11 +120,35 @@ final class ScopedResponse extends ServerHttpResponseDecorator {
         else {
             scoped = afterSuccess(List.of()).thenReturn(json);
         }
-        return scoped.map(result -> {
-            if (this.scope.sharedOrg()) {
-                removeOrgIds(result, 0);
+        return scoped.map(this::finish);
+    }
+
+    /** The last rewrite of every JSON answer, lists included, and its bytes. */
+    private byte[] finish(JsonNode result) {
+        if (this.scope.sharedOrg()) {
+            removeOrgIds(result, 0);
+        }
+        return StrictJson.write(result);
+    }
+
+    /** The tenant's own items of a list, as the tenant's page for paginated lists. */
+    private Mono<JsonNode> list(Publisher<? extends DataBuffer> body, CatalogEntry entry) {
+        String type = entry.lists();
+        if (entry.listShape() == CatalogEntry.ListShape.ARRAY) {
+            return this.streamedLists.owned(body, type, this.scope.tenantId(), this.scope.trimTo()).map(JsonNode.class::cast);
+        }
+        int pageSize = Math.max(this.scope.trimTo(), 0);
+        return this.pagedLists.owned(body, type, this.scope.tenantId(), this.scope.page(), pageSize).map(page -> {
+            ObjectNode answer = JsonNodeFactory.instance.objectNode();
+            ArrayNode results = answer.putArray("results");
+            page.items().forEach(results::add);
+            ObjectNode upstream = JsonNodeFactory.instance.objectNode();
+            if (page.sortOrder() != null) {
+                upstream.put("sortOrder", page.sortOrder());
             }
-            return StrictJson.write(result);
+            answer.set("metadata", tenantMetadata(upstream, (int) Math.min(Integer.MAX_VALUE, page.owned()), pageSize,
+                    this.scope.page()));
+            return answer;
         });
     }
 
@@ -195,46 +215,6 @@ final class ScopedResponse extends ServerHttpResponseDecorator {
         return Flux.fromIterable(this.scope.webhookUrls().entrySet())
             .concatMap(url -> this.targets.remember(this.scope.tenantId(), type, id, url.getKey(), url.getValue()))
             .then();
-    }
-
-    private Mono<JsonNode> filterList(JsonNode json, CatalogEntry entry) {
-        ArrayNode items;
-        if (entry.listShape() == CatalogEntry.ListShape.ARRAY && json instanceof ArrayNode array) {
-            items = array;
-        }
-        else if (entry.listShape() == CatalogEntry.ListShape.PAGINATED && json instanceof ObjectNode page
-                && page.get("results") instanceof ArrayNode results) {
-            items = results;
-        }
-        else {
-            return Mono.error(unreadable());
-        }
-        List<String> ids = new ArrayList<>();
-        items.forEach(item -> addId(item, ids));
-        return this.store.ownersOf(VapiIsolator.UPSTREAM, entry.lists(), ids).map(owners -> {
-            List<JsonNode> owned = new ArrayList<>();
-            for (JsonNode item : items) {
-                JsonNode id = item.get("id");
-                if (id != null && id.isString() && this.scope.tenantId().equals(owners.get(id.stringValue()))) {
-                    owned.add(item);
-                }
-            }
-            int limit = this.scope.trimTo();
-            if (!(json instanceof ObjectNode page)) {
-                ArrayNode kept = items.arrayNode();
-                owned.stream().limit((limit >= 0) ? limit : Long.MAX_VALUE).forEach(kept::add);
-                return kept;
-            }
-            // The tenant's pages are pages of its own items in the window fetched from VAPI.
-            int pageSize = (limit >= 0) ? limit : owned.size();
-            int from = (int) Math.min((long) (this.scope.page() - 1) * pageSize, owned.size());
-            int to = Math.min(from + pageSize, owned.size());
-            ArrayNode kept = items.arrayNode();
-            owned.subList(from, to).forEach(kept::add);
-            page.set("results", kept);
-            page.set("metadata", tenantMetadata(page.get("metadata"), owned.size(), pageSize, this.scope.page()));
-            return page;
-        });
     }
 
     /**

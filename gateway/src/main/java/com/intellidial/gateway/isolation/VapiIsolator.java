@@ -93,6 +93,8 @@ final class VapiIsolator implements UpstreamIsolator {
 
     private final StreamedList streamedLists;
 
+    private final PagedList pagedLists;
+
     VapiIsolator(EndpointCatalog catalog, CachingOwnershipStore store, R2dbcWebhookTargets targets,
             WebhooksProperties webhooks, RelayTargetGuard relayTargets, SecretStore secrets,
             IsolationProperties properties, long maxBodyBytes) {
@@ -106,6 +108,7 @@ final class VapiIsolator implements UpstreamIsolator {
         this.properties = properties;
         this.maxBodyBytes = (int) Math.min(Integer.MAX_VALUE, maxBodyBytes);
         this.streamedLists = new StreamedList(store, (int) Math.min(Integer.MAX_VALUE, properties.maxResponseSize().toBytes()));
+        this.pagedLists = new PagedList(store, properties.maxResponseSize().toBytes());
     }
 
     @Override
@@ -412,7 +415,8 @@ final class VapiIsolator implements UpstreamIsolator {
         return exchange.mutate()
             .request(mutated)
             .response(new ScopedResponse(exchange.getResponse(), scope, this.store, this.targets,
-                    this.properties.maxResponseSize().toBytes(), exchange.getAttributes(), this.streamedLists))
+                    this.properties.maxResponseSize().toBytes(), exchange.getAttributes(), this.streamedLists,
+                    this.pagedLists))
             .build();
     }
 
