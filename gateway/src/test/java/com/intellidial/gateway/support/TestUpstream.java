@@ -13,7 +13,7 @@ import com.intellidial.simulator.SimulatorConfig;
 public final class TestUpstream {
 
     /** How many distinct upstream accounts tests can use. */
-    public static final int POOL_SIZE = 300;
+    public static final int POOL_SIZE = 400;
 
     /** The platform's shared VAPI key (shared-org tenants). */
     public static final String PLATFORM_VAPI_KEY = "sim-vapi-platform-key";
