@@ -31,10 +31,19 @@ final class CallCreationGlobalFilter implements GlobalFilter, Ordered {
 
     private final UsageSink sink;
 
+    private final boolean metering;
+
     private final Clock clock;
 
-    CallCreationGlobalFilter(UsageSink sink, Clock clock) {
+    /**
+     * @param sink where the created calls are recorded
+     * @param metering whether requests are metered ({@code gateway.metering.enabled}); the forwarding is
+     * detached either way, so created calls always become the tenant's
+     * @param clock the time of the usage events
+     */
+    CallCreationGlobalFilter(UsageSink sink, boolean metering, Clock clock) {
         this.sink = sink;
+        this.metering = metering;
         this.clock = clock;
     }
 
@@ -53,7 +62,7 @@ final class CallCreationGlobalFilter implements GlobalFilter, Ordered {
             CompletableFuture<Void> forwarded = chain.filter(exchange)
                 .contextWrite(context)
                 .doFinally(signal -> {
-                    if (clientGone.get()) {
+                    if (clientGone.get() && this.metering) {
                         recordCreated(exchange);
                     }
                 })
@@ -62,7 +71,7 @@ final class CallCreationGlobalFilter implements GlobalFilter, Ordered {
                 clientGone.set(true);
                 // Done just before the cancel: its doFinally saw the client still there. A second
                 // record of the same call is harmless, its idempotency key counts once.
-                if (forwarded.isDone()) {
+                if (forwarded.isDone() && this.metering) {
                     recordCreated(exchange);
                 }
             });

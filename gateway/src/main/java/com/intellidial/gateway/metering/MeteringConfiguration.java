@@ -46,8 +46,8 @@ class MeteringConfiguration {
     }
 
     @Bean
-    CallCreationGlobalFilter callCreationGlobalFilter(UsageSink sink) {
-        return new CallCreationGlobalFilter(sink, Clock.systemUTC());
+    CallCreationGlobalFilter callCreationGlobalFilter(UsageSink sink, MeteringProperties properties) {
+        return new CallCreationGlobalFilter(sink, properties.enabled(), Clock.systemUTC());
     }
 
     @Bean
