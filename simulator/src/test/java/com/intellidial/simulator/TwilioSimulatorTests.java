@@ -129,7 +129,7 @@ class TwilioSimulatorTests {
         assertThat(tos(body(this.accountA.get(CALLS_A + "?To=%2B14155550102")).get("calls")))
             .containsExactly("+14155550102");
         JsonNode filtered = body(this.accountA.get(CALLS_A + "?Status=queued&PageSize=1"));
-        assertThat(filtered.get("next_page_uri").asString()).isEqualTo(CALLS_A + "?Status=queued&PageSize=1&Page=1");
+        assertThat(filtered.get("next_page_uri").asString()).isEqualTo(CALLS_A + "?Status=queued&PageSize=1&Page=1&PageToken=PA0");
         assertThat(body(this.accountA.get(CALLS_A + "?From=%2B10000000000")).get("calls")).isEmpty();
     }
 

@@ -14,8 +14,9 @@ import org.springframework.validation.annotation.Validated;
  * @param ownershipTtl how long a known owner (or alias) stays cached; writes evict at once on every instance
  * @param negativeTtl how long "nobody owns this" stays cached, bounding how long a missed eviction can hide a new resource
  * @param cacheSize the most ownership entries cached per instance
- * @param maxResponseSize the largest upstream JSON response the gateway reads to filter lists and record created ids
- * @param listFetchLimit the {@code limit} asked of VAPI for bare-array lists, which are filtered and trimmed to the tenant's own limit
+ * @param maxResponseSize the largest upstream JSON answer the gateway reads to record created ids, and the largest
+ * single item of a list (lists stream item by item)
+ * @param listFetchLimit the {@code limit} asked of VAPI for every list (the window the tenant's own items are paged in)
  */
 @ConfigurationProperties(IsolationProperties.PREFIX)
 @Validated

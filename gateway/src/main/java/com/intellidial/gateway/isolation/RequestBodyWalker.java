@@ -15,6 +15,7 @@ import com.intellidial.gateway.catalog.FieldPath;
 import com.intellidial.gateway.web.GatewayException;
 import com.intellidial.gateway.web.ProblemType;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpMethod;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -24,7 +25,8 @@ import tools.jackson.databind.node.StringNode;
  * Walks a JSON request body by the rules of its catalog entry: the entry's own rules on the root,
  * then its body shape, then the named shape of every embedded object, recursively. On the way it
  * fills defaults, strips {@code orgId}, rejects forbidden fields, replaces webhook URLs with the
- * tenant's gateway URL (and sets the platform's webhook {@code credentialId} next to each), and collects every resource reference, each with a setter, so the caller
+ * tenant's gateway URL (and sets the platform's webhook {@code credentialId} next to each), makes
+ * every assistant report its calls to the gateway, and collects every resource reference, each with a setter, so the caller
  * can resolve them all (asynchronously) and write the upstream ids back. Every path a tenant could
  * put an id in is named by the catalog; a value of the wrong JSON type on such a path is a 400,
  * never skipped.
@@ -36,6 +38,17 @@ final class RequestBodyWalker {
 
     /** The sibling of a webhook {@code url} naming the VAPI credential VAPI authenticates with. */
     static final String CREDENTIAL_ID = "credentialId";
+
+    /** The shape of everything that runs a call: assistants, transient or stored, and their overrides. */
+    static final String CALL_RUNNING_SHAPE = "assistant";
+
+    /** The server messages metering depends on; forced into every {@code serverMessages} list. */
+    static final List<String> METERED_MESSAGES = List.of("end-of-call-report", "status-update");
+
+    /** VAPI's documented default {@code serverMessages}, written where a tenant sets the list to {@code null}. */
+    static final List<String> DEFAULT_SERVER_MESSAGES = List.of("conversation-update", "end-of-call-report",
+            "function-call", "hang", "speech-update", "status-update", "tool-calls", "transfer-destination-request",
+            "handoff-destination-request", "user-interrupted", "assistant.started");
 
     private final Function<String, BodyShape> shapes;
 
@@ -60,6 +73,10 @@ final class RequestBodyWalker {
         Context context = new Context(walk, gatewayWebhookUrl, credentialId, defaulted);
         apply(body, entry.body(), "", context);
         if (entry.bodyShape() != null) {
+            if (CALL_RUNNING_SHAPE.equals(entry.bodyShape())) {
+                // A created assistant is whole; an update changes only what it names.
+                forceUsageReports(body, !HttpMethod.PATCH.equals(entry.method()), context);
+            }
             apply(body, shape(entry.bodyShape()), "", context);
         }
         return walk;
@@ -160,8 +177,50 @@ final class RequestBodyWalker {
             if (!(leaf.value() instanceof ObjectNode embedded)) {
                 throw problem(leaf.path(), "Field '" + leaf.path() + "' must be an object");
             }
+            if (CALL_RUNNING_SHAPE.equals(shapeName)) {
+                List<FieldPath.Segment> segments = field.segments();
+                boolean overrides = segments.get(segments.size() - 1).name().endsWith("Overrides");
+                forceUsageReports(embedded, !overrides, context);
+            }
             apply(embedded, shape(shapeName), leaf.path() + ".", context);
         }, false));
+    }
+
+    /**
+     * Makes an assistant (or its overrides) report to the gateway, so its calls are metered without
+     * the tenant's cooperation: a whole assistant always gets a {@code server} with the gateway's
+     * URL, overrides only when they set {@code server}; and every {@code serverMessages} list keeps
+     * {@code end-of-call-report} and {@code status-update} ({@code null} becomes VAPI's default
+     * list, which has both). A value of the wrong type is left for the walk or VAPI to refuse.
+     * @param whole whether the object is a whole assistant (create, transient) rather than overrides or an update
+     */
+    private static void forceUsageReports(ObjectNode assistant, boolean whole, Context context) {
+        JsonNode server = assistant.get("server");
+        if (whole || assistant.has("server")) {
+            if (server == null || server.isNull()) {
+                server = assistant.putObject("server");
+            }
+            if (server instanceof ObjectNode object && (object.get("url") == null || object.get("url").isNull())) {
+                // Set before the webhook URLs are walked: the walk then adds the credential id next to it.
+                object.put("url", context.gatewayWebhookUrl());
+            }
+        }
+        JsonNode messages = assistant.get("serverMessages");
+        if (messages != null && messages.isNull()) {
+            ArrayNode defaults = assistant.putArray("serverMessages");
+            DEFAULT_SERVER_MESSAGES.forEach(defaults::add);
+        }
+        else if (messages instanceof ArrayNode list) {
+            for (String required : METERED_MESSAGES) {
+                boolean present = false;
+                for (JsonNode type : list) {
+                    present |= type.isString() && type.stringValue().equals(required);
+                }
+                if (!present) {
+                    list.add(required);
+                }
+            }
+        }
     }
 
     /**

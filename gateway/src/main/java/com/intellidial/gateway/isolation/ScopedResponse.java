@@ -26,6 +26,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -51,9 +52,15 @@ final class ScopedResponse extends ServerHttpResponseDecorator {
 
     private final Map<String, Object> exchangeAttributes;
 
+    private final StreamedList streamedLists;
+
+    private final PagedList pagedLists;
+
     ScopedResponse(ServerHttpResponse delegate, Scope scope, CachingOwnershipStore store, R2dbcWebhookTargets targets,
-            long maxBytes, Map<String, Object> exchangeAttributes) {
+            long maxBytes, Map<String, Object> exchangeAttributes, StreamedList streamedLists, PagedList pagedLists) {
         super(delegate);
+        this.streamedLists = streamedLists;
+        this.pagedLists = pagedLists;
         this.exchangeAttributes = exchangeAttributes;
         this.scope = scope;
         this.store = store;
@@ -79,6 +86,14 @@ final class ScopedResponse extends ServerHttpResponseDecorator {
         if (!needsBody && !this.scope.sharedOrg()) {
             return afterSuccess(List.of()).then(super.writeWith(body));
         }
+        if (entry.lists() != null) {
+            // Never buffered whole: an org-wide window can be far larger than what the tenant gets.
+            return list(body, entry).flatMap(json -> {
+                byte[] bytes = finish(json);
+                getDelegate().getHeaders().setContentLength(bytes.length);
+                return super.writeWith(Mono.just(bufferFactory().wrap(bytes)));
+            });
+        }
         return DataBufferUtils.join(Flux.from(body), this.maxBytes)
             .map(ScopedResponse::bytes)
             .onErrorMap(DataBufferLimitException.class, ex -> new GatewayException(ProblemType.UPSTREAM_UNAVAILABLE,
@@ -96,10 +111,7 @@ final class ScopedResponse extends ServerHttpResponseDecorator {
             return (entry.creates() != null || entry.lists() != null) ? Mono.error(unreadable()) : Mono.just(bytes);
         }
         Mono<JsonNode> scoped;
-        if (entry.lists() != null) {
-            scoped = filterList(json, entry);
-        }
-        else if (entry.creates() != null) {
+        if (entry.creates() != null) {
             List<String> created = createdIds(json, entry);
             // Metering counts created calls from here (CallCreated), without reading the body again.
             this.exchangeAttributes.put(GatewayAttributes.CREATED_RESOURCES, created);
@@ -108,11 +120,35 @@ final class ScopedResponse extends ServerHttpResponseDecorator {
         else {
             scoped = afterSuccess(List.of()).thenReturn(json);
         }
-        return scoped.map(result -> {
-            if (this.scope.sharedOrg()) {
-                removeOrgIds(result, 0);
+        return scoped.map(this::finish);
+    }
+
+    /** The last rewrite of every JSON answer, lists included, and its bytes. */
+    private byte[] finish(JsonNode result) {
+        if (this.scope.sharedOrg()) {
+            removeOrgIds(result, 0);
+        }
+        return StrictJson.write(result);
+    }
+
+    /** The tenant's own items of a list, as the tenant's page for paginated lists. */
+    private Mono<JsonNode> list(Publisher<? extends DataBuffer> body, CatalogEntry entry) {
+        String type = entry.lists();
+        if (entry.listShape() == CatalogEntry.ListShape.ARRAY) {
+            return this.streamedLists.owned(body, type, this.scope.tenantId(), this.scope.trimTo()).map(JsonNode.class::cast);
+        }
+        int pageSize = Math.max(this.scope.trimTo(), 0);
+        return this.pagedLists.owned(body, type, this.scope.tenantId(), this.scope.page(), pageSize).map(page -> {
+            ObjectNode answer = JsonNodeFactory.instance.objectNode();
+            ArrayNode results = answer.putArray("results");
+            page.items().forEach(results::add);
+            ObjectNode upstream = JsonNodeFactory.instance.objectNode();
+            if (page.sortOrder() != null) {
+                upstream.put("sortOrder", page.sortOrder());
             }
-            return StrictJson.write(result);
+            answer.set("metadata", tenantMetadata(upstream, (int) Math.min(Integer.MAX_VALUE, page.owned()), pageSize,
+                    this.scope.page()));
+            return answer;
         });
     }
 
@@ -181,65 +217,25 @@ final class ScopedResponse extends ServerHttpResponseDecorator {
             .then();
     }
 
-    private Mono<JsonNode> filterList(JsonNode json, CatalogEntry entry) {
-        ArrayNode items;
-        if (entry.listShape() == CatalogEntry.ListShape.ARRAY && json instanceof ArrayNode array) {
-            items = array;
-        }
-        else if (entry.listShape() == CatalogEntry.ListShape.PAGINATED && json instanceof ObjectNode page
-                && page.get("results") instanceof ArrayNode results) {
-            items = results;
-        }
-        else {
-            return Mono.error(unreadable());
-        }
-        List<String> ids = new ArrayList<>();
-        items.forEach(item -> addId(item, ids));
-        return this.store.ownersOf(VapiIsolator.UPSTREAM, entry.lists(), ids).map(owners -> {
-            ArrayNode kept = items.arrayNode();
-            int limit = this.scope.trimTo();
-            boolean more = false;
-            for (JsonNode item : items) {
-                JsonNode id = item.get("id");
-                if (id == null || !id.isString() || !this.scope.tenantId().equals(owners.get(id.stringValue()))) {
-                    continue;
-                }
-                if (limit >= 0 && kept.size() >= limit) {
-                    more = true;
-                    break;
-                }
-                kept.add(item);
-            }
-            if (json instanceof ObjectNode page) {
-                page.set("results", kept);
-                rewriteMetadata(page, kept.size(), limit, more);
-                return page;
-            }
-            return kept;
-        });
-    }
-
     /**
-     * Counts in the page metadata describe the tenant's items only: the org-wide totals would tell a
-     * tenant how busy the others are. When the gateway fetched a larger page than asked for, the
-     * page size is the tenant's.
+     * Page metadata built from the tenant's own items only, never from VAPI's: org-wide counts,
+     * {@code hasNextPage} and {@code totalPages} of a filtered org-wide list would tell a tenant how
+     * many items other tenants have (and whether one deals with a given number), and a
+     * {@code nextCursor} is a position in the org-wide list. Only {@code sortOrder} is kept.
      */
-    private static void rewriteMetadata(ObjectNode page, int kept, int limit, boolean trimmed) {
-        if (!(page.get("metadata") instanceof ObjectNode metadata)) {
-            return;
+    private static ObjectNode tenantMetadata(@Nullable JsonNode upstream, int owned, int pageSize, int page) {
+        ObjectNode metadata = JsonNodeFactory.instance.objectNode();
+        int totalPages = (pageSize == 0) ? 0 : (owned + pageSize - 1) / pageSize;
+        metadata.put("itemsPerPage", pageSize);
+        metadata.put("totalItems", owned);
+        metadata.put("currentPage", page);
+        metadata.put("totalPages", totalPages);
+        metadata.put("hasNextPage", page < totalPages);
+        JsonNode sortOrder = (upstream != null) ? upstream.get("sortOrder") : null;
+        if (sortOrder != null && sortOrder.isString()) {
+            metadata.put("sortOrder", sortOrder.stringValue());
         }
-        if (limit >= 0) {
-            metadata.put("itemsPerPage", limit);
-        }
-        int current = metadata.path("currentPage").asInt(1);
-        boolean more = trimmed || metadata.path("hasNextPage").asBoolean(false)
-                || current < metadata.path("totalPages").asInt(current);
-        metadata.put("totalItems", kept);
-        metadata.put("totalPages", more ? current + 1 : current);
-        if (metadata.has("hasNextPage")) {
-            metadata.put("hasNextPage", more);
-        }
-        metadata.remove("itemsBeyondRetention");
+        return metadata;
     }
 
     private static void removeOrgIds(JsonNode node, int depth) {
@@ -286,9 +282,10 @@ final class ScopedResponse extends ServerHttpResponseDecorator {
      * @param match the catalog match, path variables resolved to upstream ids
      * @param alias the alias to give a created or updated resource
      * @param webhookUrls body field to the tenant's own webhook URL, for every URL the gateway replaced
-     * @param trimTo how many owned items a list keeps; -1 for all
+     * @param trimTo how many owned items a list keeps (its page size); -1 for all
+     * @param page the tenant's page of a paginated list, 1-based, counted in its own items
      */
     record Scope(String tenantId, boolean sharedOrg, CatalogMatch match, @Nullable String alias,
-            Map<String, String> webhookUrls, int trimTo) {
+            Map<String, String> webhookUrls, int trimTo, int page) {
     }
 }

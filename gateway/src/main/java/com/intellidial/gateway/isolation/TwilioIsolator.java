@@ -1,6 +1,7 @@
 package com.intellidial.gateway.isolation;
 
 import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -28,6 +30,7 @@ import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -39,6 +42,7 @@ import com.intellidial.gateway.catalog.CatalogEntry;
 import com.intellidial.gateway.catalog.CatalogMatch;
 import com.intellidial.gateway.catalog.CatalogMatchGlobalFilter;
 import com.intellidial.gateway.isolation.TwilioOwnership.OwnedNumber;
+import com.intellidial.gateway.routing.LimitsProperties;
 import com.intellidial.gateway.tenant.TelephonyMode;
 import com.intellidial.gateway.tenant.TenantContext;
 import com.intellidial.gateway.web.GatewayAttributes;
@@ -85,6 +89,11 @@ class TwilioIsolator implements UpstreamIsolator {
             "SmsApplicationSid", "TrunkSid", "MessagingServiceSid", "IdentitySid", "AddressSid", "BundleSid",
             "EmergencyAddressSid");
 
+    /** The shared-pool lists, by catalog entry, to the key their items are under. */
+    private static final Map<String, String> POOL_LIST_KEYS = Map.of("twilio.incoming-phone-number.list",
+            "incoming_phone_numbers", "twilio.message.list", "messages", "twilio.call.list", "calls",
+            "twilio.recording.list", "recordings", "twilio.recording.call-list", "recordings");
+
     private static final Pattern SCOPED_ACCOUNT = Pattern.compile("^/2010-04-01/Accounts/(AC[0-9a-fA-F]{32})/");
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -95,10 +104,17 @@ class TwilioIsolator implements UpstreamIsolator {
 
     private final RelayTargetGuard relayTargets;
 
-    TwilioIsolator(TwilioOwnership ownership, WebhooksProperties webhooks, RelayTargetGuard relayTargets) {
+    private final int maxBodyBytes;
+
+    private final int maxResponseBytes;
+
+    TwilioIsolator(TwilioOwnership ownership, WebhooksProperties webhooks, RelayTargetGuard relayTargets,
+            LimitsProperties limits, IsolationProperties isolation) {
         this.ownership = ownership;
         this.webhooks = webhooks;
         this.relayTargets = relayTargets;
+        this.maxBodyBytes = (int) Math.min(Integer.MAX_VALUE, limits.maxBodySize().toBytes());
+        this.maxResponseBytes = (int) Math.min(Integer.MAX_VALUE, isolation.maxResponseSize().toBytes());
     }
 
     @Override
@@ -156,18 +172,14 @@ class TwilioIsolator implements UpstreamIsolator {
         }
         String canonical = PREFIX + match.entry().expandPath(match.pathVariables());
         if (!HttpMethod.POST.equals(request.getMethod())) {
-            return Mono.just(decorate(exchange, scope, canonical, request, null));
+            ServerHttpRequest source = request;
+            if (scope.pool && POOL_LIST_KEYS.containsKey(scope.entry.id())) {
+                scope.paging = Paging.of(request, canonical, TwilioOwnership.poolAccountSid(scope.tenantId));
+                source = request.mutate().uri(scope.paging.windowUri(request.getURI())).build();
+            }
+            return Mono.just(decorate(exchange, scope, canonical, source, null));
         }
-        return DataBufferUtils.join(request.getBody())
-            .map((buffer) -> {
-                try {
-                    return buffer.toString(StandardCharsets.UTF_8);
-                }
-                finally {
-                    DataBufferUtils.release(buffer);
-                }
-            })
-            .defaultIfEmpty("")
+        return formBody(request)
             .map((body) -> {
                 TwilioForm form = TwilioForm.parse(body);
                 checkForm(scope, form);
@@ -184,6 +196,43 @@ class TwilioIsolator implements UpstreamIsolator {
                 }
                 return decorate(exchange, scope, canonical, request, form.encode().getBytes(StandardCharsets.UTF_8));
             });
+    }
+
+    /**
+     * The form body of a POST, read up to {@code gateway.limits.max-body-size}. Twilio's v2010
+     * writes take only {@code application/x-www-form-urlencoded}: anything else (a multipart body
+     * would otherwise be joined here under the larger upload cap) is 415 before a byte is read.
+     */
+    private Mono<String> formBody(ServerHttpRequest request) {
+        MediaType type = request.getHeaders().getContentType();
+        long declared = request.getHeaders().getContentLength();
+        if (type != null && !MediaType.APPLICATION_FORM_URLENCODED.isCompatibleWith(type)) {
+            return Mono.error(new GatewayException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                    "Twilio requests take an application/x-www-form-urlencoded body"));
+        }
+        if (type == null && declared > 0) {
+            return Mono.error(new GatewayException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                    "Twilio requests take an application/x-www-form-urlencoded body"));
+        }
+        if (declared > this.maxBodyBytes) {
+            return Mono.error(tooLarge());
+        }
+        return DataBufferUtils.join(request.getBody(), this.maxBodyBytes)
+            .map((buffer) -> {
+                try {
+                    return buffer.toString(StandardCharsets.UTF_8);
+                }
+                finally {
+                    DataBufferUtils.release(buffer);
+                }
+            })
+            .defaultIfEmpty("")
+            .onErrorMap(DataBufferLimitException.class, (ex) -> tooLarge());
+    }
+
+    private GatewayException tooLarge() {
+        return new GatewayException(ProblemType.PAYLOAD_TOO_LARGE,
+                "The request body exceeds the limit of " + this.maxBodyBytes + " bytes");
     }
 
     private static void checkForm(Scope scope, TwilioForm form) {
@@ -258,6 +307,9 @@ class TwilioIsolator implements UpstreamIsolator {
 
         @Nullable String statusCallback;
 
+        /** The tenant's page of a shared-pool list; {@code null} for everything else. */
+        @Nullable Paging paging;
+
         Scope(String tenantId, CatalogEntry entry, boolean pool) {
             this.tenantId = tenantId;
             this.entry = entry;
@@ -282,6 +334,102 @@ class TwilioIsolator implements UpstreamIsolator {
     }
 
     /**
+     * A shared-pool tenant's page of a list. The platform account's pages hold every pool tenant's
+     * items, so their {@code start}, {@code end}, {@code page} and page URIs (with Twilio's
+     * {@code PageToken}) describe the other tenants' items too. The gateway asks Twilio for one
+     * window of {@value #WINDOW} items with the tenant's filters, keeps the tenant's own, and pages
+     * through those itself: every page field is minted from them, and page tokens are neither
+     * forwarded nor shown.
+     */
+    record Paging(int page, int pageSize, String filters, String path) {
+
+        static final int WINDOW = 1000;
+
+        private static final Set<String> PAGING_PARAMS = Set.of("Page", "PageSize", "PageToken");
+
+        static Paging of(ServerHttpRequest request, String canonical, String shownAccountSid) {
+            int page = number(request, "Page", 0, 0, Integer.MAX_VALUE);
+            int pageSize = number(request, "PageSize", 50, 1, WINDOW);
+            StringBuilder filters = new StringBuilder();
+            request.getQueryParams().forEach((name, values) -> {
+                if (!PAGING_PARAMS.contains(name)) {
+                    for (String value : values) {
+                        filters.append(encode(name)).append('=').append(encode((value != null) ? value : "")).append('&');
+                    }
+                }
+            });
+            String shown = canonical.substring(PREFIX.length())
+                .replaceFirst("^/2010-04-01/Accounts/[^/]+/", "/2010-04-01/Accounts/" + shownAccountSid + "/");
+            return new Paging(page, pageSize, filters.toString(), shown);
+        }
+
+        /** The request sent to Twilio: the tenant's filters, the first window, no page token. */
+        URI windowUri(URI original) {
+            return UriComponentsBuilder.fromUri(original)
+                .replaceQuery(this.filters + "PageSize=" + WINDOW + "&Page=0")
+                .build(true)
+                .toUri();
+        }
+
+        /** Replaces the items with the tenant's page of them and every page field with one of the tenant's own. */
+        void apply(ObjectNode body, String key, ArrayNode owned) {
+            long start = (long) this.page * this.pageSize;
+            int from = (int) Math.min(start, owned.size());
+            int to = (int) Math.min(start + this.pageSize, owned.size());
+            ArrayNode items = body.arrayNode();
+            for (int i = from; i < to; i++) {
+                items.add(owned.get(i));
+            }
+            body.removeAll();
+            body.set(key, items);
+            body.put("first_page_uri", uri(0));
+            body.put("end", Math.max(start, start + (to - from) - 1));
+            if (this.page > 0) {
+                body.put("previous_page_uri", uri(this.page - 1));
+            }
+            else {
+                body.putNull("previous_page_uri");
+            }
+            body.put("uri", uri(this.page));
+            body.put("page_size", this.pageSize);
+            body.put("start", start);
+            if (to < owned.size()) {
+                body.put("next_page_uri", uri(this.page + 1));
+            }
+            else {
+                body.putNull("next_page_uri");
+            }
+            body.put("page", this.page);
+        }
+
+        private String uri(int page) {
+            return this.path + "?" + this.filters + "PageSize=" + this.pageSize + "&Page=" + page;
+        }
+
+        private static int number(ServerHttpRequest request, String name, int defaultValue, int min, int max) {
+            String value = request.getQueryParams().getFirst(name);
+            if (value == null || value.isEmpty()) {
+                return defaultValue;
+            }
+            try {
+                int parsed = Integer.parseInt(value);
+                if (parsed >= min && parsed <= max) {
+                    return parsed;
+                }
+            }
+            catch (NumberFormatException ex) {
+                // reported below
+            }
+            throw new GatewayException(ProblemType.MALFORMED_REQUEST,
+                    "Query parameter '" + name + "' must be a number from " + min + " to " + max).withExtension("field", name);
+        }
+
+        private static String encode(String value) {
+            return URLEncoder.encode(value, StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
      * Buffers the upstream's JSON answer to scope it: hides the platform Account SID (shared pool),
      * filters lists to owned items, refuses fetched items the tenant does not own, and records calls
      * the tenant placed.
@@ -301,7 +449,8 @@ class TwilioIsolator implements UpstreamIsolator {
         @Override
         public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
             ServerHttpResponse delegate = getDelegate();
-            return DataBufferUtils.join(Flux.from(body))
+            // Bounded like VAPI answers: a shared-pool list window must not grow the heap without limit.
+            return DataBufferUtils.join(Flux.from(body), maxResponseBytes)
                 .map((buffer) -> {
                     try {
                         return buffer.toString(StandardCharsets.UTF_8);
@@ -311,6 +460,8 @@ class TwilioIsolator implements UpstreamIsolator {
                     }
                 })
                 .defaultIfEmpty("")
+                .onErrorMap(DataBufferLimitException.class, (ex) -> new GatewayException(ProblemType.UPSTREAM_UNAVAILABLE,
+                        "The Twilio response is larger than the gateway can scope (" + maxResponseBytes + " bytes)"))
                 .flatMap(this::scoped)
                 .flatMap((text) -> {
                     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
@@ -363,6 +514,18 @@ class TwilioIsolator implements UpstreamIsolator {
             if (!this.scope.pool) {
                 return Mono.just(false);
             }
+            return pooledList(object, id).map((changed) -> {
+                Paging paging = this.scope.paging;
+                String key = POOL_LIST_KEYS.get(id);
+                if (paging != null && key != null && object.get(key) instanceof ArrayNode items) {
+                    paging.apply(object, key, items);
+                    return true;
+                }
+                return changed;
+            });
+        }
+
+        private Mono<Boolean> pooledList(ObjectNode object, String id) {
             return switch (id) {
                 case "twilio.incoming-phone-number.list" ->
                     Mono.just(filter(object, "incoming_phone_numbers", (item) -> this.scope.ownsNumberSid(text(item, "sid"))));

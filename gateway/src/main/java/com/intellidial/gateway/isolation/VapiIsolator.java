@@ -66,6 +66,8 @@ final class VapiIsolator implements UpstreamIsolator {
 
     private static final String PAGE = "page";
 
+    private static final String CURSOR = "cursor";
+
     private static final int DEFAULT_LIST_LIMIT = 100;
 
     /** The field of a dedicated-org tenant's VAPI secret that names the webhook credential in its org. */
@@ -89,6 +91,10 @@ final class VapiIsolator implements UpstreamIsolator {
 
     private final int maxBodyBytes;
 
+    private final StreamedList streamedLists;
+
+    private final PagedList pagedLists;
+
     VapiIsolator(EndpointCatalog catalog, CachingOwnershipStore store, R2dbcWebhookTargets targets,
             WebhooksProperties webhooks, RelayTargetGuard relayTargets, SecretStore secrets,
             IsolationProperties properties, long maxBodyBytes) {
@@ -101,6 +107,8 @@ final class VapiIsolator implements UpstreamIsolator {
         this.secrets = secrets;
         this.properties = properties;
         this.maxBodyBytes = (int) Math.min(Integer.MAX_VALUE, maxBodyBytes);
+        this.streamedLists = new StreamedList(store, (int) Math.min(Integer.MAX_VALUE, properties.maxResponseSize().toBytes()));
+        this.pagedLists = new PagedList(store, properties.maxResponseSize().toBytes());
     }
 
     @Override
@@ -187,14 +195,17 @@ final class VapiIsolator implements UpstreamIsolator {
 
     private Mono<Query> resolveQuery(String tenantId, CatalogEntry entry, @Nullable String rawQuery) {
         List<Map.Entry<String, String>> params = parseQuery(rawQuery);
+        boolean list = entry.lists() != null;
+        boolean paginated = list && entry.listShape() == CatalogEntry.ListShape.PAGINATED;
         int listLimit = -1;
+        int page = 1;
         List<Mono<Map.Entry<String, String>>> resolved = new ArrayList<>();
-        boolean firstPage = params.stream().noneMatch(param -> param.getKey().equals(PAGE) && !param.getValue().equals("1"));
         for (Map.Entry<String, String> param : params) {
             String name = param.getKey();
             String type = entry.queryRefs().get(name);
-            if (name.equals(RequestBodyWalker.ORG_ID) || (type == null && entry.lists() == null
-                    && REFERENCE_PARAM.matcher(name).matches())) {
+            if (name.equals(RequestBodyWalker.ORG_ID) || (type == null && !list && REFERENCE_PARAM.matcher(name).matches())
+                    || (list && name.equals(CURSOR))) {
+                // A cursor is the org's position in the org-wide list: the gateway never hands one out.
                 throw new GatewayException(ProblemType.MALFORMED_REQUEST,
                         "Query parameter '" + name + "' is not supported").withExtension("field", name);
             }
@@ -204,24 +215,43 @@ final class VapiIsolator implements UpstreamIsolator {
                 for (String value : values) {
                     ids.add(resolve(tenantId, type, value, name));
                 }
-                resolved.add(Flux.concat(ids).collectList().map(list -> Map.entry(name, String.join(",", list))));
+                resolved.add(Flux.concat(ids).collectList().map(values2 -> Map.entry(name, String.join(",", values2))));
             }
-            else if (entry.lists() != null && firstPage && name.equals(LIMIT)) {
+            else if (list && name.equals(LIMIT)) {
                 listLimit = parseLimit(param.getValue());
+            }
+            else if (paginated && name.equals(PAGE)) {
+                page = parsePage(param.getValue());
             }
             else {
                 resolved.add(Mono.just(param));
             }
         }
-        if (entry.lists() != null && firstPage) {
-            // Lists of a shared org hold every tenant's resources: fetch a larger page, keep the
-            // tenant's own, and trim to the limit the tenant asked for.
+        if (list) {
+            // Lists of a shared org hold every tenant's resources: fetch the org's first window,
+            // keep the tenant's own, and page through those (every page, not only the first, so no
+            // page's metadata ever depends on other tenants' items).
             int limit = (listLimit < 0) ? DEFAULT_LIST_LIMIT : listLimit;
             resolved.add(Mono.just(Map.entry(LIMIT, String.valueOf(Math.max(limit, this.properties.listFetchLimit())))));
             int trimTo = limit;
-            return Flux.concat(resolved).collectList().map(list -> new Query(encode(list), trimTo));
+            int tenantPage = page;
+            return Flux.concat(resolved).collectList().map(all -> new Query(encode(all), trimTo, tenantPage));
         }
-        return Flux.concat(resolved).collectList().map(list -> new Query(encode(list), -1));
+        return Flux.concat(resolved).collectList().map(all -> new Query(encode(all), -1, 1));
+    }
+
+    private static int parsePage(String value) {
+        try {
+            int page = Integer.parseInt(value);
+            if (page >= 1) {
+                return page;
+            }
+        }
+        catch (NumberFormatException ex) {
+            // fall through to the 400
+        }
+        throw new GatewayException(ProblemType.MALFORMED_REQUEST, "Query parameter 'page' must be a number from 1")
+            .withExtension("field", PAGE);
     }
 
     private static int parseLimit(String value) {
@@ -380,11 +410,13 @@ final class VapiIsolator implements UpstreamIsolator {
             };
         }
         ScopedResponse.Scope scope = new ScopedResponse.Scope(tenant.tenantId(),
-                tenant.tenant().vapiMode() == VapiMode.SHARED_ORG, match, alias, body.webhookUrls(), query.trimTo());
+                tenant.tenant().vapiMode() == VapiMode.SHARED_ORG, match, alias, body.webhookUrls(), query.trimTo(),
+                query.page());
         return exchange.mutate()
             .request(mutated)
             .response(new ScopedResponse(exchange.getResponse(), scope, this.store, this.targets,
-                    this.properties.maxResponseSize().toBytes(), exchange.getAttributes()))
+                    this.properties.maxResponseSize().toBytes(), exchange.getAttributes(), this.streamedLists,
+                    this.pagedLists))
             .build();
     }
 
@@ -392,8 +424,9 @@ final class VapiIsolator implements UpstreamIsolator {
      * The rewritten query.
      * @param raw the encoded query string to forward, or {@code null} for none
      * @param trimTo how many owned items a list response keeps; -1 for no trimming
+     * @param page the tenant's page of a paginated list (1 for everything else)
      */
-    private record Query(@Nullable String raw, int trimTo) {
+    private record Query(@Nullable String raw, int trimTo, int page) {
     }
 
     /**

@@ -49,6 +49,11 @@ class MeteringConfiguration {
     }
 
     @Bean
+    CallCreationGlobalFilter callCreationGlobalFilter(UsageSink sink, MeteringProperties properties) {
+        return new CallCreationGlobalFilter(sink, properties.enabled(), Clock.systemUTC());
+    }
+
+    @Bean
     UpstreamTimingGlobalFilter upstreamTimingGlobalFilter() {
         return new UpstreamTimingGlobalFilter();
     }

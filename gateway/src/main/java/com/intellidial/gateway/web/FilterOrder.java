@@ -45,6 +45,14 @@ public final class FilterOrder {
      */
     public static final int BODY_LIMIT = -750;
 
+    /**
+     * Global filter: detaches the forwarding of a call creation from the client, so a client that
+     * goes away after sending cannot make the gateway drop the upstream's answer (the created call
+     * still becomes the tenant's and is metered). Before {@link #QUOTA}, so the budget settlement
+     * runs detached too.
+     */
+    public static final int CALL_CREATION = -710;
+
     /** Global filter: per-tenant budgets, checked before the request is forwarded (429). */
     public static final int QUOTA = -700;
 

@@ -3,6 +3,7 @@ package com.intellidial.gateway.webhooks;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -34,8 +35,9 @@ import com.intellidial.gateway.web.GatewayHeaders;
  * <ul>
  * <li>{@link #relay} and {@link #relayForm}: for messages nobody waits for. Retried on connection
  * errors, timeouts, 408, 429 and 5xx with exponential backoff and jitter, up to
- * {@code max-attempts}; at most {@code max-in-flight} relays are pending, beyond that a message is
- * dropped and counted rather than queued. When the instance stops, pending relays get up to
+ * {@code max-attempts}; at most {@code max-in-flight} relays are pending, and at most
+ * {@code max-in-flight-per-tenant} of one tenant's; beyond that a message is dropped and counted
+ * rather than queued, so a tenant whose endpoint hangs loses only its own messages. When the instance stops, pending relays get up to
  * {@code drain-timeout} to finish, after the server has stopped taking webhooks.</li>
  * <li>{@link #exchange}: for VAPI messages VAPI waits on. One attempt within the deadline; the
  * tenant's 2xx body is the answer, anything else is empty.</li>
@@ -64,6 +66,9 @@ class TenantRelay implements SmartLifecycle {
     private final Clock clock;
 
     private final AtomicInteger inFlight = new AtomicInteger();
+
+    /** Pending relays per tenant; an entry exists only while the tenant has some. */
+    private final ConcurrentHashMap<String, Integer> inFlightByTenant = new ConcurrentHashMap<>();
 
     private final Counter delivered;
 
@@ -124,11 +129,10 @@ class TenantRelay implements SmartLifecycle {
 
     private void deliver(String tenantId, Mono<URI> url, MediaType contentType, byte[] body, String kind,
             String requestId) {
-        if (this.inFlight.incrementAndGet() > this.properties.maxInFlight()) {
-            this.inFlight.decrementAndGet();
+        if (!acquire(tenantId)) {
             this.dropped.increment();
-            log.warn("Dropped a {} relay for tenant {}: {} relays are pending", kind, tenantId,
-                    this.properties.maxInFlight());
+            log.warn("Dropped a {} relay for tenant {}: too many relays are pending (at most {}, {} per tenant)", kind,
+                    tenantId, this.properties.maxInFlight(), this.properties.maxInFlightPerTenant());
             return;
         }
         target(tenantId, url, kind)
@@ -140,11 +144,46 @@ class TenantRelay implements SmartLifecycle {
                     .filter(TenantRelay::retryable)
                     .doBeforeRetry(signal -> this.retries.increment())
                     .onRetryExhaustedThrow((spec, signal) -> signal.failure())))
-            .doFinally(signal -> this.inFlight.decrementAndGet())
+            .doFinally(signal -> release(tenantId))
             .subscribe(status -> this.delivered.increment(), error -> {
                 this.failed.increment();
                 log.warn("Gave up relaying a {} to tenant {} [{}]: {}", kind, tenantId, requestId, error.toString());
             });
+    }
+
+    /**
+     * Takes one slot of the tenant's share and one of the instance's, or neither. The tenant's
+     * count changes only inside the map's per-key {@code compute}, so it never drifts.
+     */
+    private boolean acquire(String tenantId) {
+        boolean[] taken = { false };
+        this.inFlightByTenant.compute(tenantId, (id, count) -> {
+            int held = (count == null) ? 0 : count;
+            if (held >= this.properties.maxInFlightPerTenant()) {
+                return count;
+            }
+            taken[0] = true;
+            return held + 1;
+        });
+        if (!taken[0]) {
+            return false;
+        }
+        if (this.inFlight.incrementAndGet() > this.properties.maxInFlight()) {
+            this.inFlight.decrementAndGet();
+            releaseTenant(tenantId);
+            return false;
+        }
+        return true;
+    }
+
+    private void release(String tenantId) {
+        this.inFlight.decrementAndGet();
+        releaseTenant(tenantId);
+    }
+
+    /** Gives back a tenant slot and forgets the tenant once it holds none. */
+    private void releaseTenant(String tenantId) {
+        this.inFlightByTenant.computeIfPresent(tenantId, (id, count) -> (count <= 1) ? null : count - 1);
     }
 
     /**
@@ -270,7 +309,7 @@ class TenantRelay implements SmartLifecycle {
     @Override
     public String toString() {
         return "TenantRelay[maxAttempts=" + this.properties.maxAttempts() + ", maxInFlight="
-                + this.properties.maxInFlight() + "]";
+                + this.properties.maxInFlight() + ", maxInFlightPerTenant=" + this.properties.maxInFlightPerTenant() + "]";
     }
 
     /** The tenant's URL and signing secret for one message. */

@@ -89,12 +89,15 @@ public record WebhooksProperties(@NotNull @DefaultValue("http://localhost:8080")
      * @param drainTimeout how long a stopping instance waits for pending asynchronous relays
      * @param allowPrivateTargets whether relays (VAPI and Twilio) may go to loopback, link-local, private,
      * CGNAT and other internal addresses; only for local runs and tests, never in production (SSRF)
+     * @param maxInFlightPerTenant how many of the {@code maxInFlight} relays one tenant may hold; beyond that
+     * that tenant's messages are dropped (and counted), so one tenant's hanging endpoint cannot take every
+     * tenant's relay slots
      */
     public record Relay(@NotNull @DefaultValue("2s") Duration connectTimeout,
             @NotNull @DefaultValue("10s") Duration responseTimeout, @Min(1) @DefaultValue("5") int maxAttempts,
             @NotNull @DefaultValue("1s") Duration initialBackoff, @NotNull @DefaultValue("1m") Duration maxBackoff,
             @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.5") double jitter,
             @Min(1) @DefaultValue("1000") int maxInFlight, @NotNull @DefaultValue("10s") Duration drainTimeout,
-            @DefaultValue("false") boolean allowPrivateTargets) {
+            @DefaultValue("false") boolean allowPrivateTargets, @Min(1) @DefaultValue("100") int maxInFlightPerTenant) {
     }
 }

@@ -9,6 +9,7 @@ import com.intellidial.gateway.support.GatewayIntegrationTest;
 import com.intellidial.gateway.support.TestTenants;
 import com.intellidial.gateway.support.TestTenants.TestTenant;
 import com.intellidial.gateway.support.TestUpstream;
+import com.intellidial.gateway.webhooks.WebhooksProperties;
 import com.intellidial.simulator.RecordedRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,9 @@ class UnauthorizedRetryIntegrationTests {
 
     @Autowired
     LocalSecretStore secrets;
+
+    @Autowired
+    WebhooksProperties webhooks;
 
     @Autowired
     MeterRegistry meters;
@@ -83,7 +87,10 @@ class UnauthorizedRetryIntegrationTests {
         List<RecordedRequest> attempts = attempts(requestId);
         assertThat(attempts).hasSize(2);
         assertThat(attempts.get(0).header("Authorization")).isEqualTo("Bearer " + revoked);
-        assertThat(attempts).allSatisfy(attempt -> assertThat(new String(attempt.body(), StandardCharsets.UTF_8)).isEqualTo(body));
+        // The same bytes both times: the tenant's body with the gateway's server, so the assistant's calls are reported.
+        String forwarded = body.substring(0, body.length() - 1) + ",\"server\":{\"url\":\""
+                + this.webhooks.tenantUrl("vapi", tenant.id()) + "\"}}";
+        assertThat(attempts).allSatisfy(attempt -> assertThat(new String(attempt.body(), StandardCharsets.UTF_8)).isEqualTo(forwarded));
         this.client.get().uri("/vapi/assistant")
             .header(HttpHeaders.AUTHORIZATION, "Bearer " + tenant.apiKey())
             .exchange()

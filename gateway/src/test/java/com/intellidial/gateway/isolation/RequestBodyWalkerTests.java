@@ -77,7 +77,7 @@ class RequestBodyWalkerTests {
         ObjectNode body = StrictJson.readRequest("{\"model\":{\"toolIds\":[\"alias-1\",\"t2\"]},\"name\":\"x\"}".getBytes());
         RequestBodyWalker.Walk walk = this.walker.walk(entry("vapi.assistant.create"), body, HOOK, CREDENTIAL);
         walk.references().forEach(ref -> ref.replace().accept("up-" + ref.value()));
-        assertThat(body.toString()).isEqualTo("{\"model\":{\"toolIds\":[\"up-alias-1\",\"up-t2\"]},\"name\":\"x\"}");
+        assertThat(body.get("model").toString()).isEqualTo("{\"toolIds\":[\"up-alias-1\",\"up-t2\"]}");
     }
 
     @Test
@@ -122,7 +122,8 @@ class RequestBodyWalkerTests {
                 Arguments.of("vapi.assistant.create", "{\"model\":{\"tools\":[{\"type\":\"function\",\"server\":"
                         + "{\"url\":\"https://t.example/tool\"}},{\"type\":\"transferCall\",\"destinations\":"
                         + "[{\"server\":{\"url\":\"https://t.example/d\"}}]}]}}",
-                        List.of("/model/tools/0/server", "/model/tools/1/destinations/0/server")),
+                        // The assistant itself gets the gateway's server, so its calls are reported.
+                        List.of("/server", "/model/tools/0/server", "/model/tools/1/destinations/0/server")),
                 Arguments.of("vapi.call.create", "{\"assistant\":"
                         + "{\"server\":{\"url\":\"https://t.example/a\"}},\"squad\":{\"members\":[{\"assistant\":"
                         + "{\"server\":{\"url\":\"https://t.example/m\"}}}]}}",
@@ -131,7 +132,10 @@ class RequestBodyWalkerTests {
                 Arguments.of("vapi.phone-number.create", "{\"provider\":\"vapi\",\"server\":{\"url\":\"" + HOOK + "\"}}",
                         List.of("/server")),
                 Arguments.of("vapi.tool.update", "{\"server\":{\"url\":\"https://t.example/t\"}}", List.of("/server")),
-                Arguments.of("vapi.assistant.create", "{\"server\":{\"url\":null},\"name\":\"x\"}", List.of()));
+                Arguments.of("vapi.assistant.create", "{\"server\":{\"url\":null},\"name\":\"x\"}", List.of("/server")),
+                Arguments.of("vapi.assistant.update", "{\"name\":\"x\"}", List.of()),
+                Arguments.of("vapi.call.create", "{\"assistantId\":\"a\",\"assistantOverrides\":{\"server\":{}}}",
+                        List.of("/assistantOverrides/server")));
     }
 
     @ParameterizedTest
@@ -144,6 +148,28 @@ class RequestBodyWalkerTests {
             assertThat(body.at(server + "/credentialId").stringValue()).as(server).isEqualTo(CREDENTIAL);
         }
         assertThat(body.toString().split(CREDENTIAL, -1)).hasSize(servers.size() + 1);
+    }
+
+    static Stream<Arguments> forcesTheMeteredServerMessages() {
+        return Stream.of(Arguments.of("vapi.assistant.create", "{\"serverMessages\":[]}", "/serverMessages"),
+                Arguments.of("vapi.assistant.update", "{\"serverMessages\":[\"hang\"]}", "/serverMessages"),
+                Arguments.of("vapi.assistant.update", "{\"serverMessages\":null}", "/serverMessages"),
+                Arguments.of("vapi.call.create", "{\"assistantOverrides\":{\"serverMessages\":[]}}",
+                        "/assistantOverrides/serverMessages"),
+                Arguments.of("vapi.call.create", "{\"squad\":{\"members\":[{\"assistant\":{\"serverMessages\":[]}}]}}",
+                        "/squad/members/0/assistant/serverMessages"),
+                Arguments.of("vapi.squad.create", "{\"membersOverrides\":{\"serverMessages\":[]}}",
+                        "/membersOverrides/serverMessages"));
+    }
+
+    @ParameterizedTest
+    @MethodSource
+    void forcesTheMeteredServerMessages(String entryId, String json, String list) {
+        ObjectNode body = StrictJson.readRequest(json.getBytes());
+        this.walker.walk(entry(entryId), body, HOOK, CREDENTIAL);
+        List<String> types = new java.util.ArrayList<>();
+        body.at(list).forEach(type -> types.add(type.stringValue()));
+        assertThat(types).contains("end-of-call-report", "status-update");
     }
 
     @Test

@@ -29,7 +29,7 @@ class FilterOrderIntegrationTests {
             .toList();
         List<String> names = ours.stream().map(filter -> filter.getClass().getSimpleName()).toList();
         assertThat(names).containsSubsequence("AuthenticationGlobalFilter", "MeteringGlobalFilter",
-                "CatalogMatchGlobalFilter", "RateLimitGlobalFilter", "BodyLimitGlobalFilter", "QuotaGlobalFilter", "IsolationGlobalFilter",
+                "CatalogMatchGlobalFilter", "RateLimitGlobalFilter", "BodyLimitGlobalFilter", "CallCreationGlobalFilter", "QuotaGlobalFilter", "IsolationGlobalFilter",
                 "CredentialInjectionGlobalFilter", "UpstreamTimingGlobalFilter");
         assertThat(names.get(0)).isEqualTo("AuthenticationGlobalFilter");
         assertThat(names.get(names.size() - 1)).isEqualTo("UpstreamTimingGlobalFilter");
@@ -48,7 +48,7 @@ class FilterOrderIntegrationTests {
     @Test
     void orderConstantsFollowTheDesign() {
         assertThat(List.of(FilterOrder.AUTHENTICATION, FilterOrder.METERING, FilterOrder.CATALOG_MATCH, FilterOrder.RATE_LIMIT, FilterOrder.BODY_LIMIT,
-                FilterOrder.QUOTA, FilterOrder.ISOLATION, FilterOrder.CREDENTIAL_INJECTION,
+                FilterOrder.CALL_CREATION, FilterOrder.QUOTA, FilterOrder.ISOLATION, FilterOrder.CREDENTIAL_INJECTION,
                 FilterOrder.UPSTREAM_TIMING)).isSorted();
         assertThat(FilterOrder.REQUEST_ID).isLessThan(FilterOrder.AUTHENTICATION);
     }

@@ -106,7 +106,7 @@ class RelayTargetGuardTests {
                 new WebhooksProperties.Vapi("Authorization", "x-signature", "x-timestamp", Duration.ofMinutes(5),
                         Duration.ofSeconds(6), Duration.ofSeconds(18)),
                 new WebhooksProperties.Relay(Duration.ofSeconds(2), Duration.ofSeconds(10), 5, Duration.ofSeconds(1),
-                        Duration.ofMinutes(1), 0.5, 1000, Duration.ofSeconds(10), allowPrivateTargets));
+                        Duration.ofMinutes(1), 0.5, 1000, Duration.ofSeconds(10), allowPrivateTargets, 100));
         return new RelayTargetGuard(properties, this.meters);
     }
 }

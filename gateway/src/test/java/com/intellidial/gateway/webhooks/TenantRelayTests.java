@@ -89,7 +89,7 @@ class TenantRelayTests {
         LocalSecretStore secrets = new LocalSecretStore(Map.of("tenants/acme/webhook", Map.of("signing_secret", SECRET)));
         TenantWebhookUrls noVapiUrls = (tenantId, assistantId, phoneNumberId) -> Mono.<URI>empty();
         WebhooksProperties.Relay properties = new WebhooksProperties.Relay(Duration.ofSeconds(1), Duration.ofSeconds(10),
-                1, Duration.ofMillis(50), Duration.ofMillis(200), 0.5, 100, drainTimeout, true);
+                1, Duration.ofMillis(50), Duration.ofMillis(200), 0.5, 100, drainTimeout, true, 100);
         TenantRelay relay = new TenantRelay(WebClient.create(), secrets, noVapiUrls, properties, Clock.systemUTC(),
                 this.meters);
         relay.start();

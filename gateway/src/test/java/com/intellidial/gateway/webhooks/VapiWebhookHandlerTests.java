@@ -81,7 +81,7 @@ class VapiWebhookHandlerTests {
         WebhooksProperties.Vapi vapi = new WebhooksProperties.Vapi("Authorization", "x-signature", "x-timestamp",
                 Duration.ofMinutes(5), Duration.ofMillis(600), Duration.ofSeconds(2));
         WebhooksProperties.Relay relayProperties = new WebhooksProperties.Relay(Duration.ofSeconds(1),
-                Duration.ofSeconds(1), 3, Duration.ofMillis(50), Duration.ofMillis(200), 0.5, 100, Duration.ofSeconds(2), true);
+                Duration.ofSeconds(1), 3, Duration.ofMillis(50), Duration.ofMillis(200), 0.5, 100, Duration.ofSeconds(2), true, 100);
         Clock clock = Clock.systemUTC();
         TenantRelay relay = new TenantRelay(WebClient.create(), secrets, urls, relayProperties, clock,
                 new SimpleMeterRegistry());

@@ -38,7 +38,7 @@ final class TwilioPage {
         body.put("first_page_uri", uri(path, filters, pageSize, 0));
         body.put("end", Math.max(start, start + (to - from) - 1));
         if (page > 0) {
-            body.put("previous_page_uri", uri(path, filters, pageSize, page - 1));
+            body.put("previous_page_uri", uri(path, filters, pageSize, page - 1) + "&PageToken=" + token(from, "PB"));
         }
         else {
             body.putNull("previous_page_uri");
@@ -47,13 +47,22 @@ final class TwilioPage {
         body.put("page_size", pageSize);
         body.put("start", start);
         if (to < items.size()) {
-            body.put("next_page_uri", uri(path, filters, pageSize, page + 1));
+            body.put("next_page_uri", uri(path, filters, pageSize, page + 1) + "&PageToken=" + token(to - 1, "PA"));
         }
         else {
             body.putNull("next_page_uri");
         }
         body.put("page", page);
         return body;
+    }
+
+    /**
+     * A page token as Twilio mints them: {@code PA} (after) or {@code PB} (before) and the position
+     * of the item at the page's edge. Callers follow the URI verbatim; the simulator pages by
+     * {@code Page} and ignores it.
+     */
+    private static String token(int position, String direction) {
+        return direction + position;
     }
 
     private static String uri(String path, String filters, int pageSize, int page) {

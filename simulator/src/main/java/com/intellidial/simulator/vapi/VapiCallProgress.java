@@ -30,7 +30,9 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code end-of-call-report} with {@code startedAt}, {@code endedAt}, {@code endedReason}, a {@code cost} and its
  * {@code costs[]} at fixed per-minute rates. The stored call is updated at every step, and every message carries it.
  * The server is the first of {@code assistantOverrides.server}, the transient {@code assistant.server}, the
- * assistant's, the transient {@code phoneNumber.server} and the phone number's (vapi.md section 3.4).
+ * assistant's, the transient {@code phoneNumber.server} and the phone number's (vapi.md section 3.4); the message
+ * types sent are the first {@code serverMessages} of {@code assistantOverrides}, the transient assistant and the stored
+ * assistant (VAPI's default list when none sets it).
  */
 final class VapiCallProgress implements AutoCloseable {
 
@@ -110,7 +112,11 @@ final class VapiCallProgress implements AutoCloseable {
     }
 
     private Set<String> messagesOf(String orgId, JsonNode call) {
-        JsonNode listed = call.path("assistant").get("serverMessages");
+        // Overrides win over the assistant, as on VAPI: an empty list there silences the call.
+        JsonNode listed = call.path("assistantOverrides").get("serverMessages");
+        if (listed == null) {
+            listed = call.path("assistant").get("serverMessages");
+        }
         if (listed == null) {
             listed = stored(orgId, "/assistant", Json.text(call, "assistantId")).get("serverMessages");
         }

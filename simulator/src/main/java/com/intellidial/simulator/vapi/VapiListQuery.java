@@ -1,11 +1,13 @@
 package com.intellidial.simulator.vapi;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +36,10 @@ record VapiListQuery(int limit, int page, boolean ascending, Map<String, String>
     static VapiListQuery parse(Params query, VapiFamily family) {
         int limit = integer(query, "limit", DEFAULT_LIMIT, 0, MAX_LIMIT);
         int page = integer(query, "page", 1, 1, Integer.MAX_VALUE);
+        String cursor = query.nonEmpty("cursor");
+        if (cursor != null) {
+            page = cursorPage(cursor);
+        }
         String sortOrder = query.nonEmpty("sortOrder");
         if (sortOrder != null && !sortOrder.equals("ASC") && !sortOrder.equals("DESC")) {
             throw VapiException.validation("sortOrder must be one of the following values: ASC, DESC");
@@ -81,7 +87,15 @@ record VapiListQuery(int limit, int page, boolean ascending, Map<String, String>
         metadata.put("itemsPerPage", this.limit);
         metadata.put("totalItems", total);
         metadata.put("currentPage", this.page);
-        metadata.put("totalPages", (this.limit == 0) ? 0 : (total + this.limit - 1) / this.limit);
+        int totalPages = (this.limit == 0) ? 0 : (total + this.limit - 1) / this.limit;
+        metadata.put("totalPages", totalPages);
+        // PaginationMeta: hasNextPage, and an opaque keyset cursor only when a further page exists.
+        metadata.put("hasNextPage", this.page < totalPages);
+        if (this.page < totalPages) {
+            metadata.put("nextCursor", Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(("page:" + (this.page + 1)).getBytes(StandardCharsets.UTF_8)));
+        }
+        metadata.put("sortOrder", this.ascending ? "ASC" : "DESC");
         return body;
     }
 
@@ -125,6 +139,23 @@ record VapiListQuery(int limit, int page, boolean ascending, Map<String, String>
             throw VapiException.validation(name + " must not be greater than " + max);
         }
         return parsed;
+    }
+
+    /** The page an opaque cursor this simulator handed out stands for; anything else is a 400. */
+    private static int cursorPage(String cursor) {
+        try {
+            String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            if (decoded.startsWith("page:")) {
+                int page = Integer.parseInt(decoded.substring(5));
+                if (page >= 1) {
+                    return page;
+                }
+            }
+        }
+        catch (IllegalArgumentException ex) {
+            // reported below (NumberFormatException is one)
+        }
+        throw VapiException.validation("cursor must be a cursor returned by a previous page");
     }
 
     private static Instant instant(String name, String value) {
