@@ -118,7 +118,7 @@ class TwilioPoolPagingIntegrationTests {
     @SuppressWarnings("unchecked")
     private Map<String, Object> provision(TestTenant tenant) {
         return this.web.mutate()
-            .defaultHeader(GatewayHeaders.ADMIN_TOKEN, TestInfrastructure.ADMIN_TOKEN)
+            .defaultHeader("Authorization", "Bearer " + TestInfrastructure.ADMIN_TOKEN)
             .build()
             .post()
             .uri("/admin/v1/tenants/" + tenant.id() + "/numbers")
