@@ -170,6 +170,7 @@ class TwilioIsolator implements UpstreamIsolator {
         }
         String canonical = PREFIX + match.entry().expandPath(match.pathVariables());
         if (!HttpMethod.POST.equals(request.getMethod())) {
+            BodylessMethods.refuseUncheckedBody(request, false);
             return Mono.just(decorate(exchange, scope, canonical, request, null));
         }
         return DataBufferUtils.join(request.getBody())
