@@ -25,11 +25,13 @@ final class CatalogYaml {
 
     private static final Set<String> TOP_KEYS = Set.of("resource-types", "shapes", "entries");
 
-    private static final Set<String> SHAPE_KEYS = Set.of("refs", "webhook-urls", "forbidden-fields", "embeds");
+    private static final Set<String> SHAPE_KEYS = Set.of("refs", "webhook-urls", "forbidden-fields", "embeds",
+            "allowed-values", "names", "name-refs");
 
     private static final Set<String> ENTRY_KEYS = Set.of("id", "method", "path", "access", "reason", "resource",
             "path-params", "creates", "creates-batch", "deletes", "lists", "list-shape", "refs", "webhook-urls",
-            "forbidden-fields", "embeds", "body-shape", "query-refs", "defaults", "buffer-body", "content-type", "places-calls");
+            "forbidden-fields", "embeds", "allowed-values", "names", "name-refs", "body-shape", "query-refs", "defaults",
+            "buffer-body", "content-type", "places-calls");
 
     private static final Set<String> DEFAULT_KEYS = Set.of("alias", "unless-present");
 
@@ -117,7 +119,16 @@ final class CatalogYaml {
         return new BodyShape(fieldMap(holder.get("refs"), where + " refs"),
                 fields(holder.get("webhook-urls"), where + " webhook-urls"),
                 fields(holder.get("forbidden-fields"), where + " forbidden-fields"),
-                fieldMap(holder.get("embeds"), where + " embeds"));
+                fieldMap(holder.get("embeds"), where + " embeds"),
+                allowedValues(holder.get("allowed-values"), where + " allowed-values"),
+                fields(holder.get("names"), where + " names"), fields(holder.get("name-refs"), where + " name-refs"));
+    }
+
+    private Map<FieldPath, List<String>> allowedValues(@Nullable Object value, String where) {
+        Map<FieldPath, List<String>> values = new LinkedHashMap<>();
+        map(value, where).forEach((field, allowed) -> values.put(FieldPath.parse(field),
+                strings(allowed, where + "." + field)));
+        return values;
     }
 
     private List<CatalogEntry.FieldDefault> defaults(@Nullable Object value, String where) {

@@ -24,12 +24,13 @@ import tools.jackson.databind.node.StringNode;
 /**
  * Walks a JSON request body by the rules of its catalog entry: the entry's own rules on the root,
  * then its body shape, then the named shape of every embedded object, recursively. On the way it
- * fills defaults, strips {@code orgId}, rejects forbidden fields, replaces webhook URLs with the
- * tenant's gateway URL (and sets the platform's webhook {@code credentialId} next to each), makes
- * every assistant report its calls to the gateway, and collects every resource reference, each with a setter, so the caller
- * can resolve them all (asynchronously) and write the upstream ids back. Every path a tenant could
- * put an id in is named by the catalog; a value of the wrong JSON type on such a path is a 400,
- * never skipped.
+ * fills defaults, strips {@code orgId}, rejects forbidden fields and values outside a field's
+ * allowed ones, checks that every name reference (an assistant by name) names a member of the
+ * enclosing squad, replaces webhook URLs with the tenant's gateway URL (and sets the platform's
+ * webhook {@code credentialId} next to each), makes every assistant report its calls to the
+ * gateway, and collects every resource reference, each with a setter, so the caller can resolve
+ * them all (asynchronously) and write the upstream ids back. Every path a tenant could put an id in
+ * is named by the catalog; a value of the wrong JSON type on such a path is a 400, never skipped.
  */
 final class RequestBodyWalker {
 
@@ -70,7 +71,7 @@ final class RequestBodyWalker {
     Walk walk(CatalogEntry entry, ObjectNode body, String gatewayWebhookUrl, @Nullable String credentialId) {
         Walk walk = new Walk(new ArrayList<>(), new ArrayList<>());
         Set<String> defaulted = applyDefaults(entry, body);
-        Context context = new Context(walk, gatewayWebhookUrl, credentialId, defaulted);
+        Context context = new Context(walk, gatewayWebhookUrl, credentialId, defaulted, null);
         apply(body, entry.body(), "", context);
         if (entry.bodyShape() != null) {
             if (CALL_RUNNING_SHAPE.equals(entry.bodyShape())) {
@@ -126,8 +127,31 @@ final class RequestBodyWalker {
         return true;
     }
 
-    private void apply(ObjectNode object, BodyShape shape, String prefix, Context context) {
+    private void apply(ObjectNode object, BodyShape shape, String prefix, Context enclosing) {
         object.remove(ORG_ID);
+        Context context = shape.names().isEmpty() ? enclosing : enclosing.withNames(names(object, shape, prefix));
+        shape.allowedValues().forEach((field, allowed) -> visit(object, field.segments(), 0, prefix, (leaf) -> {
+            if (leaf.value() == null || leaf.value().isNull()) {
+                return;
+            }
+            if (!leaf.value().isString() || !allowed.contains(leaf.value().stringValue())) {
+                throw problem(leaf.path(), "Field '" + leaf.path() + "' can only be " + String.join(" or ", allowed)
+                        + " through the gateway");
+            }
+        }, false));
+        for (FieldPath field : shape.nameRefs()) {
+            visit(object, field.segments(), 0, prefix, (leaf) -> {
+                if (leaf.value() == null || leaf.value().isNull()) {
+                    return;
+                }
+                Set<String> names = context.names();
+                if (!leaf.value().isString() || names == null || !names.contains(leaf.value().stringValue())) {
+                    throw problem(leaf.path(), "Field '" + leaf.path() + "' must name a member of the same squad"
+                            + " (members[].assistant.name or members[].assistantOverrides.name); name other assistants"
+                            + " by assistantId");
+                }
+            }, false);
+        }
         for (FieldPath field : shape.forbiddenFields()) {
             visit(object, field.segments(), 0, prefix, (leaf) -> {
                 if (echoesGatewayCredential(field, leaf, context)) {
@@ -184,6 +208,23 @@ final class RequestBodyWalker {
             }
             apply(embedded, shape(shapeName), leaf.path() + ".", context);
         }, false));
+    }
+
+    /** The member names an object declares (a squad's assistants), which its name references may use. */
+    private static Set<String> names(ObjectNode object, BodyShape shape, String prefix) {
+        Set<String> names = new HashSet<>();
+        for (FieldPath field : shape.names()) {
+            visit(object, field.segments(), 0, prefix, (leaf) -> {
+                if (leaf.value() == null || leaf.value().isNull()) {
+                    return;
+                }
+                if (!leaf.value().isString()) {
+                    throw problem(leaf.path(), "Field '" + leaf.path() + "' must be a name (a string)");
+                }
+                names.add(leaf.value().stringValue());
+            }, false);
+        }
+        return names;
     }
 
     /**
@@ -335,6 +376,12 @@ final class RequestBodyWalker {
             Consumer<@Nullable String> setter) {
     }
 
-    private record Context(Walk walk, String gatewayWebhookUrl, @Nullable String credentialId, Set<String> defaulted) {
+    /** @param names the member names of the nearest enclosing squad; {@code null} outside any squad */
+    private record Context(Walk walk, String gatewayWebhookUrl, @Nullable String credentialId, Set<String> defaulted,
+            @Nullable Set<String> names) {
+
+        Context withNames(Set<String> memberNames) {
+            return new Context(this.walk, this.gatewayWebhookUrl, this.credentialId, this.defaulted, memberNames);
+        }
     }
 }

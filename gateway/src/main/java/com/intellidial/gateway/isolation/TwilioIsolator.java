@@ -172,6 +172,7 @@ class TwilioIsolator implements UpstreamIsolator {
         }
         String canonical = PREFIX + match.entry().expandPath(match.pathVariables());
         if (!HttpMethod.POST.equals(request.getMethod())) {
+            BodylessMethods.refuseUncheckedBody(request, false);
             ServerHttpRequest source = request;
             if (scope.pool && POOL_LIST_KEYS.containsKey(scope.entry.id())) {
                 scope.paging = Paging.of(request, canonical, TwilioOwnership.poolAccountSid(scope.tenantId));

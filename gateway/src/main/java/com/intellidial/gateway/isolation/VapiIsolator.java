@@ -307,6 +307,7 @@ final class VapiIsolator implements UpstreamIsolator {
     }
 
     private Mono<Body> body(ServerWebExchange exchange, TenantContext tenant, CatalogEntry entry) {
+        BodylessMethods.refuseUncheckedBody(exchange.getRequest(), entry.bufferBody());
         MediaType contentType = exchange.getRequest().getHeaders().getContentType();
         boolean multipart = contentType != null && MediaType.MULTIPART_FORM_DATA.isCompatibleWith(contentType);
         if (entry.contentType() == CatalogEntry.ContentType.MULTIPART) {

@@ -1,7 +1,5 @@
 package com.intellidial.gateway.webhooks;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -30,9 +28,10 @@ import org.springframework.stereotype.Component;
 import reactor.netty.http.client.HttpClient;
 
 /**
- * Keeps relays to tenant-supplied webhook URLs off the gateway's own networks (SSRF): loopback,
- * link-local (cloud metadata), private, unique-local, CGNAT, unspecified, multicast and reserved
- * addresses are refused unless {@code gateway.webhooks.relay.allow-private-targets} is set. URLs
+ * Keeps relays to tenant-supplied webhook URLs off the gateway's own networks (SSRF): every
+ * address that is not globally reachable ({@link SpecialPurposeRanges}: loopback, link-local and
+ * cloud metadata, private, unique-local, CGNAT, benchmarking, documentation, 6to4, Teredo,
+ * multicast, reserved, ...) is refused unless {@code gateway.webhooks.relay.allow-private-targets} is set. URLs
  * naming such an address literally are refused when the tenant submits them ({@link #refusal});
  * host names are checked after every DNS resolution, by the relay client's resolver, so a name
  * that later resolves (rebinds) to a blocked address is refused at connect time too.
@@ -47,7 +46,7 @@ public final class RelayTargetGuard {
     RelayTargetGuard(WebhooksProperties properties, MeterRegistry meters) {
         this.allowPrivateTargets = properties.relay().allowPrivateTargets();
         this.blocked = Counter.builder("gateway.webhooks.relay.blocked")
-            .description("Relays refused because the target resolved to a private, loopback or link-local address")
+            .description("Relays refused because the target resolved to an address that is not globally reachable")
             .register(meters);
     }
 
@@ -76,7 +75,8 @@ public final class RelayTargetGuard {
             return "names the gateway's own host";
         }
         InetAddress literal = literal(name);
-        return (literal != null && isBlocked(literal)) ? "is a private, loopback or link-local address" : null;
+        SpecialPurposeRanges.Range range = (literal != null) ? SpecialPurposeRanges.find(literal) : null;
+        return (range != null) ? "names an address that is not globally reachable (" + range + ")" : null;
     }
 
     /**
@@ -100,50 +100,12 @@ public final class RelayTargetGuard {
         return false;
     }
 
-    /** Whether the gateway refuses to connect to this address. */
+    /**
+     * Whether the gateway refuses to connect to this address: it lies in one of the
+     * {@link SpecialPurposeRanges} (directly, or as the IPv4 address an IPv6 form carries).
+     */
     static boolean isBlocked(InetAddress address) {
-        if (address.isAnyLocalAddress() || address.isLoopbackAddress() || address.isLinkLocalAddress()
-                || address.isSiteLocalAddress() || address.isMulticastAddress()) {
-            return true;
-        }
-        byte[] bytes = address.getAddress();
-        if (address instanceof Inet4Address) {
-            return isBlockedV4(bytes);
-        }
-        if (address instanceof Inet6Address) {
-            int first = bytes[0] & 0xff;
-            if ((first & 0xfe) == 0xfc) {
-                return true; // fc00::/7 unique local
-            }
-            if (embedsV4(bytes)) {
-                return isBlockedV4(new byte[] { bytes[12], bytes[13], bytes[14], bytes[15] });
-            }
-        }
-        return false;
-    }
-
-    private static boolean isBlockedV4(byte[] bytes) {
-        int first = bytes[0] & 0xff;
-        int second = bytes[1] & 0xff;
-        return first == 0 || first == 10 || first == 127 || (first == 100 && (second & 0xc0) == 64)
-                || (first == 169 && second == 254) || (first == 172 && (second & 0xf0) == 16)
-                || (first == 192 && second == 168) || first >= 224;
-    }
-
-    /** IPv4-mapped ({@code ::ffff:0:0/96}), IPv4-compatible ({@code ::/96}) and NAT64 ({@code 64:ff9b::/96}). */
-    private static boolean embedsV4(byte[] bytes) {
-        boolean zeroPrefix = true;
-        for (int i = 0; i < 10; i++) {
-            zeroPrefix &= bytes[i] == 0;
-        }
-        if (zeroPrefix && ((bytes[10] == 0 && bytes[11] == 0) || (bytes[10] == (byte) 0xff && bytes[11] == (byte) 0xff))) {
-            return true;
-        }
-        boolean nat64 = bytes[0] == 0 && bytes[1] == 0x64 && bytes[2] == (byte) 0xff && bytes[3] == (byte) 0x9b;
-        for (int i = 4; i < 12; i++) {
-            nat64 &= bytes[i] == 0;
-        }
-        return nat64;
+        return SpecialPurposeRanges.find(address) != null;
     }
 
     private static @Nullable InetAddress literal(String host) {
@@ -280,7 +242,7 @@ public final class RelayTargetGuard {
         private static final long serialVersionUID = 1L;
 
         BlockedTargetException(String host) {
-            super(host + " resolves to a private, loopback or link-local address; relays to it are refused");
+            super(host + " resolves to an address that is not globally reachable; relays to it are refused");
         }
     }
 }

@@ -24,7 +24,9 @@ import tools.jackson.databind.node.ObjectNode;
  * resources the tenant owns ({@code assistantId}, {@code squadId}, {@code workflowId}) and no
  * transient {@code assistant}, {@code squad} or {@code workflow}: a transient one could carry its
  * own {@code server.url} (VAPI would then bypass the gateway, and metering) or another tenant's
- * tool, file or credential ids. Only harmless {@code assistantOverrides} fields pass;</li>
+ * tool, file or credential ids. Only harmless {@code assistantOverrides} fields pass. A
+ * {@code transfer-destination-request} answer may name a number or a SIP URI, never an assistant
+ * (VAPI resolves an {@code assistantName} by name, which cannot be scoped to the tenant here);</li>
  * <li>otherwise a safe fallback: {@code {"error":…}} for {@code assistant-request} and
  * {@code transfer-destination-request}, an error result per tool call for {@code tool-calls}, no
  * documents for {@code knowledge-base-request}.</li>
@@ -65,6 +67,10 @@ class VapiAnswers {
         if (parsed == null) {
             return Mono.just(fallback(message));
         }
+        if (message.type().equals("transfer-destination-request") && namesAnAssistant(parsed.get("destination"))) {
+            log.debug("Tenant {} answered a transfer-destination-request with an assistant destination; refused", tenantId);
+            return Mono.just(fallback(message));
+        }
         if (!message.type().equals("assistant-request")) {
             return Mono.just(JSON.writeValueAsBytes(parsed));
         }
@@ -98,6 +104,21 @@ class VapiAnswers {
                 }
                 return JSON.writeValueAsBytes(parsed);
             });
+    }
+
+    /**
+     * Whether a transfer destination names an assistant ({@code type: assistant}, an
+     * {@code assistantName}): VAPI resolves it by name, which the gateway cannot scope to the
+     * tenant's assistants here (the message does not say which squad the call runs in). Number and
+     * SIP destinations pass.
+     */
+    private static boolean namesAnAssistant(@Nullable JsonNode destination) {
+        if (!(destination instanceof ObjectNode object)) {
+            return false;
+        }
+        JsonNode type = object.get("type");
+        return object.has("assistantName") || object.has("assistantId") || object.has("assistant")
+                || (type != null && type.isString() && type.stringValue().equals("assistant"));
     }
 
     /** The safe answer when the tenant's cannot be used. */

@@ -174,6 +174,9 @@ class CatalogCoverageTests {
         paths.addAll(shape.webhookUrls());
         paths.addAll(shape.forbiddenFields());
         paths.addAll(shape.embeds().keySet());
+        paths.addAll(shape.allowedValues().keySet());
+        paths.addAll(shape.names());
+        paths.addAll(shape.nameRefs());
         return paths;
     }
 

@@ -77,8 +77,36 @@ class EndpointCatalogTests {
         assertThat(catalog.matcher().match(HttpMethod.GET, "/org/o1").orElseThrow().entry().id()).isEqualTo("t.org.get");
     }
 
+    @Test
+    void parsesAllowedValuesNamesAndNameRefs() {
+        EndpointCatalog catalog = parse("""
+                resource-types: [phone-number, squad]
+                shapes:
+                  team:
+                    names: ["members[].assistant.name"]
+                    name-refs: ["members[].assistantDestinations[].assistantName"]
+                entries:
+                  - id: t.phone-number.create
+                    method: POST
+                    path: /phone-number
+                    access: allow
+                    resource: phone-number
+                    creates: phone-number
+                    allowed-values: { provider: [vapi] }
+                    buffer-body: true
+                  - { id: t.squad.create, method: POST, path: /squad, access: allow, resource: squad, creates: squad, body-shape: team, buffer-body: true }
+                """);
+        assertThat(catalog.entry("t.phone-number.create").orElseThrow().body().allowedValues())
+            .containsExactly(Map.entry(FieldPath.parse("provider"), List.of("vapi")));
+        BodyShape team = catalog.shape("team").orElseThrow();
+        assertThat(team.names()).containsExactly(FieldPath.parse("members[].assistant.name"));
+        assertThat(team.nameRefs()).containsExactly(FieldPath.parse("members[].assistantDestinations[].assistantName"));
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
+            allowed-values without a value | { id: t.a.make, method: POST, path: /assistant, access: allow, resource: assistant, allowed-values: { provider: [] }, buffer-body: true } | lists no value
+            allowed and forbidden | { id: t.a.make, method: POST, path: /assistant, access: allow, resource: assistant, allowed-values: { provider: [vapi] }, forbidden-fields: [provider], buffer-body: true } | is both forbidden and rewritten or checked
             duplicate id | { id: t.a.get, method: GET, path: /assistant, access: allow, resource: assistant }, { id: t.a.get, method: POST, path: /assistant, access: allow, resource: assistant } | entry t.a.get: duplicate id
             duplicate method and path | { id: t.a.one, method: GET, path: "/assistant/{id}", access: allow, resource: assistant, path-params: { id: assistant } }, { id: t.a.two, method: GET, path: "/assistant/{x}", access: allow, resource: assistant, path-params: { x: assistant } } | entry t.a.two: GET /assistant/{x} is already declared by t.a.one
             id without upstream prefix | { id: other.a.get, method: GET, path: /assistant, access: allow, resource: assistant } | entry other.a.get: id must start with 't.'

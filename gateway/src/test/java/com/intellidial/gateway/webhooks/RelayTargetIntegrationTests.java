@@ -69,7 +69,8 @@ class RelayTargetIntegrationTests {
     void refusesInternalWebhookUrlsWhenTheTenantSubmitsThem() {
         TestTenant acme = tenant("ssrf-record");
         for (String url : new String[] { "http://169.254.169.254/latest/meta-data", "http://10.0.0.7/hook",
-                this.endpoint.url("/hook"), "http://localhost:9/hook" }) {
+                this.endpoint.url("/hook"), "http://localhost:9/hook", "http://198.18.0.1/hook", "http://192.0.0.8/hook",
+                "http://[2002:a9fe:a9fe::1]/hook", "http://[2001:0:4136:e378::1]/hook", "http://[64:ff9b::c612:1]/hook" }) {
             this.client.post().uri("/vapi/assistant")
                 .header(HttpHeaders.AUTHORIZATION, "Bearer " + acme.apiKey())
                 .contentType(MediaType.APPLICATION_JSON)

@@ -287,6 +287,21 @@ class VapiWebhookHandlerTests {
     }
 
     @Test
+    void refusesATransferDestinationAnswerNamingAnAssistantAndPassesANumber() {
+        String request = "{\"message\":{\"type\":\"transfer-destination-request\",\"call\":{\"id\":\"call-acme\","
+                + "\"assistantId\":\"asst-acme\"}}}";
+        for (String destination : new String[] { "{\"type\":\"assistant\",\"assistantName\":\"globex-front\"}",
+                "{\"assistantName\":\"globex-front\"}", "{\"type\":\"assistant\",\"assistantId\":\"asst-globex\"}" }) {
+            this.acme.answer("{\"destination\":" + destination + "}");
+            post("acme", request).expectStatus().isOk()
+                .expectBody().jsonPath("$.error").isNotEmpty().jsonPath("$.destination").doesNotExist();
+        }
+        this.acme.answer("{\"destination\":{\"type\":\"number\",\"number\":\"+14155550100\"}}");
+        post("acme", request).expectStatus().isOk()
+            .expectBody().jsonPath("$.destination.number").isEqualTo("+14155550100").jsonPath("$.error").doesNotExist();
+    }
+
+    @Test
     void answersToolCallsWithAnErrorPerCallWhenTheTenantFails() {
         this.acme.failNext(1, 500);
         String body = "{\"message\":{\"type\":\"tool-calls\",\"call\":{\"id\":\"call-acme\",\"assistantId\":\"asst-acme\"},"
