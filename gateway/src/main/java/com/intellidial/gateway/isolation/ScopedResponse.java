@@ -151,7 +151,7 @@ final class ScopedResponse extends ServerHttpResponseDecorator {
         if (created != null) {
             String alias = (createdIds.size() == 1) ? this.scope.alias() : null;
             for (String id : createdIds) {
-                writes.add(this.store.record(tenant, VapiIsolator.UPSTREAM, created, id, alias));
+                writes.add(claimCreated(entry, tenant, created, id, alias));
                 writes.add(rememberUrls(created, id));
             }
         }
@@ -172,6 +172,23 @@ final class ScopedResponse extends ServerHttpResponseDecorator {
                     createdIds.isEmpty() ? pathId : createdIds, tenant, ex.toString());
             return new GatewayException(ProblemType.SERVICE_UNAVAILABLE,
                     "VAPI accepted the request but the gateway could not record it; report the request id to support", ex);
+        });
+    }
+
+    /**
+     * Records a created resource as the tenant's, and fails closed (502) when the row stays another
+     * tenant's: VAPI answered the create with an object the gateway already gave someone else, and
+     * the client must not see it.
+     */
+    private Mono<Void> claimCreated(CatalogEntry entry, String tenant, String type, String id, @Nullable String alias) {
+        return this.store.claim(tenant, VapiIsolator.UPSTREAM, type, id, alias).flatMap(claimed -> {
+            if (claimed) {
+                return Mono.<Void>empty();
+            }
+            log.error("VAPI answered {} for tenant {} with {} {}, which another tenant owns; answer withheld",
+                    entry.id(), tenant, type, id);
+            return Mono.error(new GatewayException(ProblemType.UPSTREAM_UNAVAILABLE,
+                    "VAPI answered with a resource the gateway cannot give this tenant; report the request id to support"));
         });
     }
 
