@@ -33,7 +33,8 @@ import tools.jackson.databind.node.ObjectNode;
  * responses keep only the tenant's items (bare arrays and paginated pages, with the page metadata
  * rewritten so it counts nothing of other tenants), created resources (including every call of a
  * batch) are recorded as the tenant's with their original webhook URLs, deleted ones are
- * forgotten, and in a shared org every {@code orgId} (the platform's) is removed. Error responses
+ * forgotten, every upstream credential field is removed ({@link UpstreamSecrets}), and in a
+ * shared org every {@code orgId} (the platform's) is removed. Error responses
  * and non-JSON bodies (recording redirects) pass through untouched; a list or create response
  * that cannot be read fails closed with 502.
  */
@@ -76,9 +77,6 @@ final class ScopedResponse extends ServerHttpResponseDecorator {
             }
             return afterSuccess(List.of()).then(super.writeWith(body));
         }
-        if (!needsBody && !this.scope.sharedOrg()) {
-            return afterSuccess(List.of()).then(super.writeWith(body));
-        }
         return DataBufferUtils.join(Flux.from(body), this.maxBytes)
             .map(ScopedResponse::bytes)
             .onErrorMap(DataBufferLimitException.class, ex -> new GatewayException(ProblemType.UPSTREAM_UNAVAILABLE,
@@ -112,6 +110,7 @@ final class ScopedResponse extends ServerHttpResponseDecorator {
             if (this.scope.sharedOrg()) {
                 removeOrgIds(result, 0);
             }
+            UpstreamSecrets.strip(result);
             return StrictJson.write(result);
         });
     }

@@ -143,6 +143,38 @@ class VapiWebhookIntegrationTests {
             .expectStatus().isOk();
     }
 
+    /**
+     * VAPI's server messages carry the call's full phone number, which for a pool number is a
+     * {@code TwilioPhoneNumber} with the pool's auth token; the relay must not hand it to the tenant.
+     */
+    @Test
+    void aRelayedMessageDoesNotCarryThePoolsTwilioCredentials() {
+        TestTenant acme = tenant("hook-creds");
+        String assistantId = create(acme, "/vapi/assistant",
+                "{\"name\":\"a\",\"server\":{\"url\":\"" + this.endpoint.url("/acme/creds") + "\"}}");
+        String callId = create(acme, "/vapi/call", "{\"assistantId\":\"" + assistantId + "\"}");
+        String message = "{\"message\":{\"type\":\"status-update\",\"status\":\"ringing\",\"phoneNumber\":{"
+                + "\"provider\":\"twilio\",\"number\":\"+15550009999\",\"twilioAccountSid\":\"AC-pool\","
+                + "\"twilioAuthToken\":\"pool-auth-token\",\"twilioApiKey\":\"SK-pool\",\"twilioApiSecret\":\"pool-key-secret\"},"
+                + "\"call\":{\"id\":\"" + callId + "\",\"assistantId\":\"" + assistantId + "\"}}}";
+        this.client.post().uri("/webhooks/vapi/" + acme.id())
+            .header(HttpHeaders.AUTHORIZATION, "Bearer " + TestUpstream.VAPI_WEBHOOK_TOKEN)
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue(message)
+            .exchange()
+            .expectStatus().isOk();
+        await().atMost(Duration.ofSeconds(10)).until(() -> this.endpoint.received().stream()
+            .anyMatch(r -> new String(r.body(), StandardCharsets.UTF_8).contains("+15550009999")));
+        TenantEndpoint.Received relayed = this.endpoint.received().stream()
+            .filter(r -> new String(r.body(), StandardCharsets.UTF_8).contains("+15550009999"))
+            .findFirst().orElseThrow();
+        assertThat(new String(relayed.body(), StandardCharsets.UTF_8)).doesNotContain("pool-auth-token")
+            .doesNotContain("AC-pool").doesNotContain("SK-pool").doesNotContain("pool-key-secret");
+        assertThat(RelaySigner.verify(secret(acme).getBytes(StandardCharsets.UTF_8),
+                Long.parseLong(relayed.header("X-Intellidial-Timestamp")), relayed.body(),
+                relayed.header("X-Intellidial-Signature"))).as("the signature covers what was sent").isTrue();
+    }
+
     private TestTenant tenant(String prefix) {
         TestTenant tenant = this.tenants.create(prefix, VapiMode.SHARED_ORG, TelephonyMode.VAPI_NUMBER);
         this.secrets.put(SecretPath.tenantWebhook(tenant.id()), Map.of("signing_secret", secret(tenant)));
