@@ -1,21 +1,31 @@
 package com.intellidial.simulator;
 
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.jspecify.annotations.Nullable;
+
+import com.intellidial.simulator.http.Reply;
+
 /**
  * Fault injection for tests: delays and failures applied to requests whose path starts with a prefix
- * ({@code ""} matches every path); thread-safe.
+ * ({@code ""} matches every path), and canned answers to one request picked by its
+ * {@code X-Request-Id}; thread-safe.
  */
 public final class Faults {
 
     private final List<Delay> delays = new CopyOnWriteArrayList<>();
 
     private final List<Failure> failures = new CopyOnWriteArrayList<>();
+
+    private final Map<String, Reply> canned = new ConcurrentHashMap<>();
 
     Faults() {
     }
@@ -41,10 +51,27 @@ public final class Faults {
         this.failures.add(new Failure(pathPrefix, status, new AtomicInteger(times)));
     }
 
-    /** Removes every delay and failure. */
+    /**
+     * Answers the request carrying {@code X-Request-Id: requestId} with {@code json} instead of
+     * handling it (once), such as an upstream answering a create with an object that already
+     * exists. The request is still recorded.
+     */
+    public void answer(String requestId, int status, String json) {
+        Objects.requireNonNull(requestId, "requestId");
+        this.canned.put(requestId, new Reply(status, "application/json; charset=utf-8",
+                json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Removes every delay, failure and canned answer. */
     public void clear() {
         this.delays.clear();
         this.failures.clear();
+        this.canned.clear();
+    }
+
+    /** Consumes the canned answer for this request id, if any. */
+    @Nullable Reply takeAnswer(@Nullable String requestId) {
+        return (requestId != null) ? this.canned.remove(requestId) : null;
     }
 
     /** The total delay for this path: the matching delays add up. */

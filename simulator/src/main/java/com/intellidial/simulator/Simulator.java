@@ -157,6 +157,10 @@ public final class Simulator implements AutoCloseable {
 
     private Reply answer(RecordedRequest request) {
         VendorApi api = request.path().startsWith(TWILIO_PREFIX) ? this.twilio : this.vapi;
+        Reply canned = this.faults.takeAnswer(request.header("X-Request-Id"));
+        if (canned != null) {
+            return canned;
+        }
         OptionalInt failure = this.faults.takeFailure(request.path());
         if (failure.isPresent()) {
             return api.error(failure.getAsInt(), request);

@@ -1,7 +1,13 @@
 package com.intellidial.gateway.admin;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Locale;
+import java.util.Set;
+
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.PathContainer;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -9,17 +15,29 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 import com.intellidial.gateway.web.FilterOrder;
+import com.intellidial.gateway.web.GatewayException;
+import com.intellidial.gateway.web.ProblemType;
 
 /**
  * Keeps the actuator to operators: health and info are open (load balancers, the README's tour),
- * everything else under {@code /actuator/} (the Prometheus scrape, whose series name tenants and
+ * everything else under {@code /actuator} (the Prometheus scrape, whose series name tenants and
  * count their usage) needs {@code Authorization: Bearer <gateway.admin.metrics-token>}, and does not
  * exist when no such token is configured.
+ * <p>
+ * WebFlux maps a request on its percent-decoded segments without matrix parameters, so
+ * {@code /%61ctuator/prometheus} and {@code /actuator;x/prometheus} reach the actuator. Access is
+ * therefore decided on that canonical path, and a non-canonical spelling of any of the gateway's own
+ * surfaces ({@code /actuator}, {@code /admin}, {@code /webhooks}, {@code /v1}, {@code /v3},
+ * {@code /swagger-ui}) is refused with 404 before routing. The proxied {@code /vapi} and
+ * {@code /twilio} paths are matched strictly by their isolators and are left alone here.
  */
 @Component
 class ActuatorAccessWebFilter implements WebFilter, Ordered {
 
-    private static final String ACTUATOR = "/actuator/";
+    private static final String ACTUATOR = "actuator";
+
+    private static final Set<String> OWN_SURFACES = Set.of(ACTUATOR, "admin", "webhooks", "v1", "v3", "swagger-ui",
+            "swagger-ui.html", "webjars");
 
     private static final String BEARER = "Bearer ";
 
@@ -37,8 +55,19 @@ class ActuatorAccessWebFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        String path = exchange.getRequest().getPath().pathWithinApplication().value();
-        if (!path.startsWith(ACTUATOR) || open(path.substring(ACTUATOR.length()))) {
+        PathContainer raw = exchange.getRequest().getPath().pathWithinApplication();
+        Deque<String> segments = canonicalSegments(raw);
+        String first = segments.isEmpty() ? "" : segments.peekFirst().toLowerCase(Locale.ROOT);
+        if (!OWN_SURFACES.contains(first)) {
+            return chain.filter(exchange);
+        }
+        String canonical = "/" + String.join("/", segments);
+        if (!canonical.equals(raw.value())) {
+            return Mono.error(new GatewayException(ProblemType.NOT_FOUND,
+                    "No endpoint " + exchange.getRequest().getMethod() + " " + raw.value()
+                            + " (only the canonical spelling of a path is served)"));
+        }
+        if (!first.equals(ACTUATOR) || open(segments)) {
             return chain.filter(exchange);
         }
         String authorization = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
@@ -47,8 +76,32 @@ class ActuatorAccessWebFilter implements WebFilter, Ordered {
             .then(Mono.defer(() -> chain.filter(exchange)));
     }
 
+    /**
+     * The segments as the handler mapping sees them: percent-decoded, matrix parameters dropped, empty
+     * segments dropped and dot segments resolved (so every spelling of a path yields the same list).
+     */
+    static Deque<String> canonicalSegments(PathContainer path) {
+        Deque<String> segments = new ArrayDeque<>();
+        for (PathContainer.Element element : path.elements()) {
+            if (!(element instanceof PathContainer.PathSegment segment)) {
+                continue;
+            }
+            String value = segment.valueToMatch();
+            if (value.isEmpty() || value.equals(".")) {
+                continue;
+            }
+            if (value.equals("..")) {
+                segments.pollLast();
+                continue;
+            }
+            segments.addLast(value);
+        }
+        return segments;
+    }
+
     /** {@code health}, {@code health/liveness}, {@code info}: what probes and the tour read. */
-    private static boolean open(String endpoint) {
-        return endpoint.equals("health") || endpoint.startsWith("health/") || endpoint.equals("info");
+    private static boolean open(Deque<String> segments) {
+        String endpoint = (segments.size() > 1) ? segments.stream().skip(1).findFirst().orElse("") : "";
+        return endpoint.equals("health") || (endpoint.equals("info") && segments.size() == 2);
     }
 }

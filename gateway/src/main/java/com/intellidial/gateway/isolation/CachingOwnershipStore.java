@@ -99,7 +99,7 @@ final class CachingOwnershipStore extends ClusterEventListener implements Owners
     }
 
     @Override
-    public Mono<Void> record(String tenantId, String upstream, String type, String upstreamId, @Nullable String alias) {
+    public Mono<Boolean> claim(String tenantId, String upstream, String type, String upstreamId, @Nullable String alias) {
         Assert.isTrue(alias == null || isAlias(alias), () -> "invalid alias: " + alias);
         Mono<Void> freeAlias = (alias == null) ? Mono.empty()
                 : this.db.sql("update ownership set alias = null where tenant_id = $1 and upstream = $2"
@@ -114,8 +114,10 @@ final class CachingOwnershipStore extends ClusterEventListener implements Owners
                     + " set alias = coalesce(excluded.alias, ownership.alias) where ownership.tenant_id = excluded.tenant_id")
             .bind(0, tenantId).bind(1, upstream).bind(2, type).bind(3, upstreamId);
         upsert = (alias != null) ? upsert.bind(4, alias) : upsert.bindNull(4, String.class);
-        return freeAlias.then(upsert.then())
-            .then(evict(new ResourceKey(upstream, type, upstreamId), (alias != null) ? tenantId : null));
+        // The conditional update writes no row when another tenant owns the resource.
+        return freeAlias.then(upsert.fetch().rowsUpdated())
+            .flatMap(rows -> evict(new ResourceKey(upstream, type, upstreamId), (alias != null) ? tenantId : null)
+                .thenReturn(rows > 0));
     }
 
     @Override

@@ -33,7 +33,16 @@ public interface OwnershipStore {
      * @param alias a tenant-chosen name ({@code [a-z0-9][a-z0-9-]{0,62}}), or {@code null} to keep the current one
      * @return completes when stored
      */
-    Mono<Void> record(String tenantId, String upstream, String type, String upstreamId, @Nullable String alias);
+    default Mono<Void> record(String tenantId, String upstream, String type, String upstreamId, @Nullable String alias) {
+        return claim(tenantId, upstream, type, upstreamId, alias).then();
+    }
+
+    /**
+     * Records the tenant as the owner of a resource, as {@link #record}, and tells whether the
+     * tenant owns it afterwards: {@code false} when another tenant owns it (nothing was changed).
+     * @return whether the row is the tenant's once stored
+     */
+    Mono<Boolean> claim(String tenantId, String upstream, String type, String upstreamId, @Nullable String alias);
 
     /**
      * Forgets a deleted resource of the tenant (a resource owned by someone else is left alone).

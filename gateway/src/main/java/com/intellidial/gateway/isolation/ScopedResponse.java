@@ -34,7 +34,8 @@ import tools.jackson.databind.node.ObjectNode;
  * responses keep only the tenant's items (bare arrays and paginated pages, with the page metadata
  * rewritten so it counts nothing of other tenants), created resources (including every call of a
  * batch) are recorded as the tenant's with their original webhook URLs, deleted ones are
- * forgotten, and in a shared org every {@code orgId} (the platform's) is removed. Error responses
+ * forgotten, every upstream credential field is removed ({@link UpstreamSecrets}), and in a
+ * shared org every {@code orgId} (the platform's) is removed. Error responses
  * and non-JSON bodies (recording redirects) pass through untouched; a list or create response
  * that cannot be read fails closed with 502.
  */
@@ -83,9 +84,6 @@ final class ScopedResponse extends ServerHttpResponseDecorator {
             }
             return afterSuccess(List.of()).then(super.writeWith(body));
         }
-        if (!needsBody && !this.scope.sharedOrg()) {
-            return afterSuccess(List.of()).then(super.writeWith(body));
-        }
         if (entry.lists() != null) {
             // Never buffered whole: an org-wide window can be far larger than what the tenant gets.
             return list(body, entry).flatMap(json -> {
@@ -128,6 +126,7 @@ final class ScopedResponse extends ServerHttpResponseDecorator {
         if (this.scope.sharedOrg()) {
             removeOrgIds(result, 0);
         }
+        UpstreamSecrets.strip(result);
         return StrictJson.write(result);
     }
 
@@ -187,7 +186,7 @@ final class ScopedResponse extends ServerHttpResponseDecorator {
         if (created != null) {
             String alias = (createdIds.size() == 1) ? this.scope.alias() : null;
             for (String id : createdIds) {
-                writes.add(this.store.record(tenant, VapiIsolator.UPSTREAM, created, id, alias));
+                writes.add(claimCreated(entry, tenant, created, id, alias));
                 writes.add(rememberUrls(created, id));
             }
         }
@@ -208,6 +207,23 @@ final class ScopedResponse extends ServerHttpResponseDecorator {
                     createdIds.isEmpty() ? pathId : createdIds, tenant, ex.toString());
             return new GatewayException(ProblemType.SERVICE_UNAVAILABLE,
                     "VAPI accepted the request but the gateway could not record it; report the request id to support", ex);
+        });
+    }
+
+    /**
+     * Records a created resource as the tenant's, and fails closed (502) when the row stays another
+     * tenant's: VAPI answered the create with an object the gateway already gave someone else, and
+     * the client must not see it.
+     */
+    private Mono<Void> claimCreated(CatalogEntry entry, String tenant, String type, String id, @Nullable String alias) {
+        return this.store.claim(tenant, VapiIsolator.UPSTREAM, type, id, alias).flatMap(claimed -> {
+            if (claimed) {
+                return Mono.<Void>empty();
+            }
+            log.error("VAPI answered {} for tenant {} with {} {}, which another tenant owns; answer withheld",
+                    entry.id(), tenant, type, id);
+            return Mono.error(new GatewayException(ProblemType.UPSTREAM_UNAVAILABLE,
+                    "VAPI answered with a resource the gateway cannot give this tenant; report the request id to support"));
         });
     }
 

@@ -112,7 +112,7 @@ class TenantRelay implements SmartLifecycle {
      */
     void relay(String tenantId, VapiServerMessage message, String requestId) {
         deliver(tenantId, this.urls.urlFor(tenantId, message.assistantId(), message.phoneNumberId()),
-                MediaType.APPLICATION_JSON, message.body(), message.type(), requestId);
+                MediaType.APPLICATION_JSON, message.relayBody(), message.type(), requestId);
     }
 
     /**
@@ -195,13 +195,14 @@ class TenantRelay implements SmartLifecycle {
      * @return the tenant's 2xx body; empty when there is no target, the tenant failed or was late
      */
     Mono<byte[]> exchange(String tenantId, VapiServerMessage message, String requestId, Duration deadline) {
+        byte[] body = message.relayBody();
         return target(tenantId, this.urls.urlFor(tenantId, message.assistantId(), message.phoneNumberId()), message.type())
             .flatMap(target -> this.client.post()
                 .uri(target.url())
                 .contentType(MediaType.APPLICATION_JSON)
                 .accept(MediaType.APPLICATION_JSON)
-                .headers(headers -> sign(headers, target, message.body(), requestId))
-                .bodyValue(message.body())
+                .headers(headers -> sign(headers, target, body, requestId))
+                .bodyValue(body)
                 .exchangeToMono(response -> response.statusCode().is2xxSuccessful()
                         ? response.bodyToMono(byte[].class).defaultIfEmpty(new byte[0])
                         : response.releaseBody().then(Mono.error(new RelayStatusException(response.statusCode()))))

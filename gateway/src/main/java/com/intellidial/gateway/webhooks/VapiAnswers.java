@@ -24,7 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
  * resources the tenant owns ({@code assistantId}, {@code squadId}, {@code workflowId}) and no
  * transient {@code assistant}, {@code squad} or {@code workflow}: a transient one could carry its
  * own {@code server.url} (VAPI would then bypass the gateway, and metering) or another tenant's
- * tool, file or credential ids. Only harmless {@code assistantOverrides} fields pass. A
+ * tool, file or credential ids. Only harmless fields of {@code assistantOverrides},
+ * {@code squadOverrides} and {@code workflowOverrides} pass, and no other top-level field. A
  * {@code transfer-destination-request} answer may name a number or a SIP URI, never an assistant
  * (VAPI resolves an {@code assistantName} by name, which cannot be scoped to the tenant here);</li>
  * <li>otherwise a safe fallback: {@code {"error":…}} for {@code assistant-request} and
@@ -45,7 +46,18 @@ class VapiAnswers {
     /** Transient resources an {@code assistant-request} answer may not carry. */
     private static final Set<String> TRANSIENT = Set.of("assistant", "squad", "workflow");
 
-    /** The {@code assistantOverrides} fields that reference nothing and point nowhere. */
+    /**
+     * Override objects of an {@code assistant-request} answer; one policy applies to all of them, since
+     * each can carry a {@code server.url} (VAPI would send later messages, and in bearer mode the
+     * platform's webhook token, elsewhere) or another tenant's ids.
+     */
+    private static final Set<String> OVERRIDES = Set.of("assistantOverrides", "squadOverrides", "workflowOverrides");
+
+    /** The top-level fields of an {@code assistant-request} answer that are kept; anything else is dropped. */
+    private static final Set<String> ANSWER_FIELDS = Set.of("assistantId", "squadId", "workflowId", "assistantOverrides",
+            "squadOverrides", "workflowOverrides", "error");
+
+    /** The override fields that reference nothing and point nowhere. */
     private static final Set<String> SAFE_OVERRIDES = Set.of("variableValues", "metadata", "firstMessage",
             "firstMessageMode", "voicemailMessage", "endCallMessage", "maxDurationSeconds");
 
@@ -80,9 +92,15 @@ class VapiAnswers {
                 return Mono.just(fallback(message));
             }
         }
-        JsonNode overrides = parsed.get("assistantOverrides");
-        if (overrides instanceof ObjectNode object) {
-            object.retain(SAFE_OVERRIDES);
+        parsed.retain(ANSWER_FIELDS);
+        for (String field : OVERRIDES) {
+            JsonNode overrides = parsed.get(field);
+            if (overrides instanceof ObjectNode object) {
+                object.retain(SAFE_OVERRIDES);
+            }
+            else if (overrides != null) {
+                parsed.remove(field);
+            }
         }
         List<Map.Entry<String, String>> refs = new ArrayList<>();
         ANSWER_REFS.forEach((field, type) -> {

@@ -7,13 +7,14 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import com.intellidial.gateway.isolation.UpstreamSecrets;
 import com.intellidial.gateway.web.GatewayException;
 import com.intellidial.gateway.web.ProblemType;
 
 /**
  * One VAPI server message ({@code {"message":{"type":…,"call":{…}}}}, vapi.md section 5.1): the raw
  * bytes as received, the parsed {@code message} object, and the ids that decide whose it is.
- * @param body the exact request body, relayed unchanged
+ * @param body the exact request body, relayed unchanged unless it carries upstream credentials
  * @param message the {@code message} object
  * @param type {@code message.type}
  * @param callId {@code message.call.id}, absent on messages that are not about a call
@@ -29,6 +30,16 @@ record VapiServerMessage(byte[] body, JsonNode message, String type, @Nullable S
             "knowledge-base-request");
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /**
+     * The body as relayed to the tenant: VAPI's bytes, unless they carry upstream credentials (a
+     * message's {@code phoneNumber} is VAPI's full {@code TwilioPhoneNumber}, auth token included),
+     * which are removed first.
+     */
+    byte[] relayBody() {
+        JsonNode root = JSON.readTree(this.body);
+        return UpstreamSecrets.strip(root) ? JSON.writeValueAsBytes(root) : this.body;
+    }
 
     /** Parses a request body; a body that is not a server message is a 400 problem. */
     static VapiServerMessage parse(byte[] body) {

@@ -1,5 +1,7 @@
 package com.intellidial.gateway.admin;
 
+import java.net.URI;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
@@ -68,5 +70,38 @@ class ActuatorAccessIntegrationTests {
             .expectStatus().isOk()
             .expectBody(String.class).returnResult().getResponseBody();
         assertThat(scrape).contains("gateway_");
+    }
+
+    /**
+     * WebFlux routes {@code /%61ctuator/prometheus} and {@code /actuator;x/prometheus} to the scrape;
+     * deciding access on the raw path let them through without the token.
+     */
+    @Test
+    void encodedAndMatrixSpellingsOfTheScrapeDoNotBypassTheToken() {
+        TestTenant tenant = this.tenants.create("scrape-spelling");
+        this.client.get().uri("/vapi/assistant").header(HttpHeaders.AUTHORIZATION, "Bearer " + tenant.apiKey())
+            .exchange().expectStatus().isOk();
+        for (String trick : new String[] { "/%61ctuator/prometheus", "/actuator;x/prometheus", "/actuator/prometheus;x",
+                "/%61ctuator/%70rometheus", "/actuator/health;x/../prometheus", "/actuator/%2e%2e/actuator/prometheus",
+                "/ACTUATOR/prometheus", "/actuator", "/%61dmin/v1/usage", "/webhooks;x/vapi/someone" }) {
+            String body = this.client.get().uri(base -> URI.create(base.build().toString().replaceAll("/$", "") + trick))
+                .exchange()
+                .expectStatus().value(status -> assertThat(status).as(trick).isIn(401, 404))
+                .expectBody(String.class).returnResult().getResponseBody();
+            assertThat(String.valueOf(body)).as(trick).doesNotContain(tenant.id()).doesNotContain("gateway_");
+        }
+    }
+
+    /** springdoc listed every admin route to anyone; API docs are served deliberately, nothing by default. */
+    @Test
+    void apiDocsAndSwaggerUiListNothing() {
+        for (String path : new String[] { "/v3/api-docs", "/v3/api-docs/", "/v3/api-docs.yaml", "/swagger-ui.html",
+                "/swagger-ui/index.html", "/%763/api-docs", "/v3;x/api-docs" }) {
+            String body = this.client.get().uri(base -> URI.create(base.build().toString().replaceAll("/$", "") + path))
+                .exchange()
+                .expectStatus().value(status -> assertThat(status).as(path).isEqualTo(404))
+                .expectBody(String.class).returnResult().getResponseBody();
+            assertThat(String.valueOf(body)).as(path).doesNotContain("/admin/v1").doesNotContain("openapi");
+        }
     }
 }

@@ -3,6 +3,7 @@ package com.intellidial.gateway.isolation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import com.intellidial.gateway.credentials.LocalSecretStore;
 import com.intellidial.gateway.credentials.SecretPath;
@@ -449,5 +450,34 @@ class VapiIsolationIntegrationTests {
         List<String> ids = new ArrayList<>();
         items.forEach(item -> ids.add(item.get("id").stringValue()));
         return ids;
+    }
+
+    /**
+     * VAPI answers a tenant's create with an object another tenant owns (an idempotent replay, an
+     * upstream bug): the ownership upsert writes nothing, so the answer must not reach the caller.
+     */
+    @Test
+    void aCreateAnsweredWithAnotherTenantsObjectFailsClosed() {
+        TestTenant acme = shared("iso-claim-a");
+        TestTenant globex = shared("iso-claim-b");
+        String acmes = this.vapi.create(acme, "/assistant", "{\"name\":\"acme-secret-prompt\"}");
+        String requestId = "iso-claim-" + UUID.randomUUID();
+        TestUpstream.simulator().faults().answer(requestId, 201,
+                "{\"id\":\"" + acmes + "\",\"name\":\"acme-secret-prompt\",\"orgId\":\"" + TestUpstream.PLATFORM_ORG + "\"}");
+        String body = this.client.post().uri("/vapi/assistant")
+            .header(HttpHeaders.AUTHORIZATION, "Bearer " + globex.apiKey())
+            .header("X-Request-Id", requestId)
+            .header("X-Gateway-Alias", "default")
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue("{\"name\":\"mine\"}")
+            .exchange()
+            .expectStatus().isEqualTo(502)
+            .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(body).doesNotContain("acme-secret-prompt").doesNotContain(acmes);
+        assertThat(TestUpstream.anyReceived(requestId)).as("the create did reach VAPI").isTrue();
+        assertThat(this.vapi.get(globex, "/assistant/" + acmes).status()).isEqualTo(404);
+        assertThat(this.vapi.get(globex, "/assistant/default").status()).as("no alias moved").isEqualTo(404);
+        assertThat(this.vapi.get(acme, "/assistant/" + acmes).status()).isEqualTo(200);
     }
 }

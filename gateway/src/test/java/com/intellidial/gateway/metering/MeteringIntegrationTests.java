@@ -119,6 +119,25 @@ class MeteringIntegrationTests {
         }
     }
 
+    /**
+     * {@code /v1/usage} is a database aggregate outside the proxied routes, so no rate limit applied:
+     * a tenant could loop on it without bound. It now takes a token from the tenant's and key's
+     * buckets like any proxied request (and answers the {@code RateLimit-*} headers).
+     */
+    @Test
+    void loopingOnTheUsageApiDrawsFromTheTenantsRateLimit() {
+        TestTenant tenant = this.tenants.create("usage-limit");
+        for (int i = 0; i < 3; i++) {
+            this.client.get().uri("/v1/usage")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + tenant.apiKey())
+                .exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals(RateLimitGlobalFilter.LIMIT, "5000")
+                .expectHeader().value(RateLimitGlobalFilter.REMAINING,
+                        remaining -> assertThat(Long.parseLong(remaining)).isLessThan(5000));
+        }
+    }
+
     @Test
     void usageApiRejectsBadParametersAndMissingKeys() {
         TestTenant tenant = this.tenants.create("usage-bad");

@@ -69,4 +69,44 @@ class VapiNumberProvisioningIntegrationTests {
     private WebTestClient admin() {
         return this.client.mutate().defaultHeader("Authorization", "Bearer " + TestInfrastructure.ADMIN_TOKEN).build();
     }
+
+    /**
+     * A shared-pool number is imported into VAPI with the pool account's auth token, and VAPI's
+     * {@code TwilioPhoneNumber} returns it: reading its own number gave a tenant the pool's
+     * credentials. No credential field may reach the tenant, on a read, a list or an update.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void readingAPoolNumberDoesNotRevealThePoolsTwilioCredentials() {
+        TestTenant tenant = this.tenants.create("pool-creds", VapiMode.SHARED_ORG, TelephonyMode.SHARED_POOL);
+        Map<String, Object> number = admin().post().uri("/admin/v1/tenants/{id}/numbers", tenant.id())
+            .header("Idempotency-Key", "k-" + UUID.randomUUID())
+            .bodyValue(Map.of("areaCode", 415))
+            .exchange()
+            .expectStatus().is2xxSuccessful()
+            .expectBody(Map.class).returnResult().getResponseBody();
+        String id = String.valueOf(number.get("vapiPhoneNumberId"));
+        RecordedRequest imported = TestUpstream.simulator().journal().matching("POST", "/phone-number").stream()
+            .filter(request -> request.bodyAsString().contains("\"provider\":\"twilio\""))
+            .reduce((first, second) -> second)
+            .orElseThrow();
+        assertThat(imported.bodyAsString()).as("VAPI holds the pool credential, and answers it")
+            .contains("twilioAuthToken").contains("twilioAccountSid");
+        String[] answers = {
+            get(tenant, "/vapi/phone-number/" + id).expectStatus().isOk().expectBody(String.class).returnResult()
+                .getResponseBody(),
+            get(tenant, "/vapi/phone-number").expectStatus().isOk().expectBody(String.class).returnResult()
+                .getResponseBody(),
+            get(tenant, "/vapi/v2/phone-number").expectStatus().isOk().expectBody(String.class).returnResult()
+                .getResponseBody(),
+            this.client.patch().uri("/vapi/phone-number/" + id)
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + tenant.apiKey())
+                .bodyValue(Map.of("name", "front-desk"))
+                .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody() };
+        for (String answer : answers) {
+            assertThat(answer).contains(id).doesNotContain("twilioAuthToken").doesNotContain("twilioAccountSid")
+                .doesNotContain("twilioApiKey").doesNotContain("twilioApiSecret")
+                .doesNotContain(TestUpstream.PLATFORM_TWILIO_TOKEN).doesNotContain(TestUpstream.PLATFORM_TWILIO_SID);
+        }
+    }
 }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,6 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 import com.intellidial.gateway.credentials.LocalSecretStore;
 import com.intellidial.gateway.credentials.SecretPath;
 import com.intellidial.gateway.support.GatewayIntegrationTest;
+import com.intellidial.gateway.support.TestInfrastructure;
 import com.intellidial.gateway.support.TestTenants;
 import com.intellidial.gateway.support.TestTenants.TestTenant;
 import com.intellidial.gateway.support.TestUpstream;
@@ -141,6 +143,72 @@ class VapiWebhookIntegrationTests {
             .bodyValue(report)
             .exchange()
             .expectStatus().isOk();
+    }
+
+    /**
+     * VAPI's server messages carry the call's full phone number, which for a pool number is a
+     * {@code TwilioPhoneNumber} with the pool's auth token; the relay must not hand it to the tenant.
+     */
+    @Test
+    void aRelayedMessageDoesNotCarryThePoolsTwilioCredentials() {
+        TestTenant acme = tenant("hook-creds");
+        String assistantId = create(acme, "/vapi/assistant",
+                "{\"name\":\"a\",\"server\":{\"url\":\"" + this.endpoint.url("/acme/creds") + "\"}}");
+        String callId = create(acme, "/vapi/call", "{\"assistantId\":\"" + assistantId + "\"}");
+        String message = "{\"message\":{\"type\":\"status-update\",\"status\":\"ringing\",\"phoneNumber\":{"
+                + "\"provider\":\"twilio\",\"number\":\"+15550009999\",\"twilioAccountSid\":\"AC-pool\","
+                + "\"twilioAuthToken\":\"pool-auth-token\",\"twilioApiKey\":\"SK-pool\",\"twilioApiSecret\":\"pool-key-secret\"},"
+                + "\"call\":{\"id\":\"" + callId + "\",\"assistantId\":\"" + assistantId + "\"}}}";
+        this.client.post().uri("/webhooks/vapi/" + acme.id())
+            .header(HttpHeaders.AUTHORIZATION, "Bearer " + TestUpstream.VAPI_WEBHOOK_TOKEN)
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue(message)
+            .exchange()
+            .expectStatus().isOk();
+        await().atMost(Duration.ofSeconds(10)).until(() -> this.endpoint.received().stream()
+            .anyMatch(r -> new String(r.body(), StandardCharsets.UTF_8).contains("+15550009999")));
+        TenantEndpoint.Received relayed = this.endpoint.received().stream()
+            .filter(r -> new String(r.body(), StandardCharsets.UTF_8).contains("+15550009999"))
+            .findFirst().orElseThrow();
+        assertThat(new String(relayed.body(), StandardCharsets.UTF_8)).doesNotContain("pool-auth-token")
+            .doesNotContain("AC-pool").doesNotContain("SK-pool").doesNotContain("pool-key-secret");
+        assertThat(RelaySigner.verify(secret(acme).getBytes(StandardCharsets.UTF_8),
+                Long.parseLong(relayed.header("X-Intellidial-Timestamp")), relayed.body(),
+                relayed.header("X-Intellidial-Signature"))).as("the signature covers what was sent").isTrue();
+    }
+
+    /**
+     * Only {@code assistantOverrides} was trimmed: a tenant's {@code squadOverrides} or
+     * {@code workflowOverrides} pointed {@code server.url} elsewhere with the platform's webhook
+     * credential, so VAPI sent the rest of the call (and the end-of-call report) to the attacker.
+     */
+    @Test
+    void anAssistantRequestAnswerCannotRedirectTheCallsWebhooksThroughSquadOrWorkflowOverrides() {
+        TestTenant acme = tenant("hook-overrides");
+        String number = create(acme, "/vapi/phone-number",
+                "{\"provider\":\"vapi\",\"server\":{\"url\":\"" + this.endpoint.url("/acme/inbound") + "\"}}");
+        String squad = create(acme, "/vapi/squad", "{\"name\":\"s\",\"members\":[]}");
+        String attacker = "{\"server\":{\"url\":\"https://attacker.example/hook\",\"credentialId\":\""
+                + TestInfrastructure.VAPI_WEBHOOK_CREDENTIAL_ID + "\"},\"variableValues\":{\"name\":\"Ann\"}}";
+        this.endpoint.answer("{\"squadId\":\"" + squad + "\",\"squadOverrides\":" + attacker + ",\"workflowOverrides\":"
+                + attacker + ",\"assistantOverrides\":" + attacker
+                + ",\"server\":{\"url\":\"https://attacker.example/top\"},\"serverUrl\":\"https://attacker.example/old\"}");
+        String request = "{\"message\":{\"type\":\"assistant-request\",\"call\":{\"id\":\"" + UUID.randomUUID()
+                + "\",\"phoneNumberId\":\"" + number + "\",\"type\":\"inboundPhoneCall\"}}}";
+        String toVapi = this.client.post().uri("/webhooks/vapi/" + acme.id())
+            .header(HttpHeaders.AUTHORIZATION, "Bearer " + TestUpstream.VAPI_WEBHOOK_TOKEN)
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue(request)
+            .exchange()
+            .expectStatus().isOk()
+            .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(this.endpoint.received()).as("the tenant was asked").isNotEmpty();
+        assertThat(toVapi).doesNotContain("attacker.example").doesNotContain(TestInfrastructure.VAPI_WEBHOOK_CREDENTIAL_ID);
+        JsonNode answer = JSON.readTree(toVapi);
+        assertThat(answer.get("squadId").stringValue()).isEqualTo(squad);
+        for (String overrides : List.of("squadOverrides", "workflowOverrides", "assistantOverrides")) {
+            assertThat(answer.get(overrides).get("variableValues").get("name").stringValue()).as(overrides).isEqualTo("Ann");
+        }
     }
 
     private TestTenant tenant(String prefix) {
