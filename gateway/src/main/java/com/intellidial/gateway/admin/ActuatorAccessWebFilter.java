@@ -27,16 +27,17 @@ import com.intellidial.gateway.web.ProblemType;
  * WebFlux maps a request on its percent-decoded segments without matrix parameters, so
  * {@code /%61ctuator/prometheus} and {@code /actuator;x/prometheus} reach the actuator. Access is
  * therefore decided on that canonical path, and a non-canonical spelling of any of the gateway's own
- * surfaces ({@code /actuator}, {@code /admin}, {@code /webhooks}, {@code /v1}, {@code /v3},
- * {@code /swagger-ui}) is refused with 404 before routing. The proxied {@code /vapi} and
- * {@code /twilio} paths are matched strictly by their isolators and are left alone here.
+ * surfaces ({@code /actuator}, {@code /admin}, {@code /v1}, {@code /v3}, {@code /swagger-ui}) is
+ * refused with 404 before routing. The proxied {@code /vapi} and {@code /twilio} paths are matched
+ * strictly by their isolators, and {@code /webhooks} authenticates every message in its handler (an
+ * unknown or oddly spelled tenant must look exactly like a bad signature), so they are left alone.
  */
 @Component
 class ActuatorAccessWebFilter implements WebFilter, Ordered {
 
     private static final String ACTUATOR = "actuator";
 
-    private static final Set<String> OWN_SURFACES = Set.of(ACTUATOR, "admin", "webhooks", "v1", "v3", "swagger-ui",
+    private static final Set<String> OWN_SURFACES = Set.of(ACTUATOR, "admin", "v1", "v3", "swagger-ui",
             "swagger-ui.html", "webjars");
 
     private static final String BEARER = "Bearer ";

@@ -83,7 +83,7 @@ class ActuatorAccessIntegrationTests {
             .exchange().expectStatus().isOk();
         for (String trick : new String[] { "/%61ctuator/prometheus", "/actuator;x/prometheus", "/actuator/prometheus;x",
                 "/%61ctuator/%70rometheus", "/actuator/health;x/../prometheus", "/actuator/%2e%2e/actuator/prometheus",
-                "/ACTUATOR/prometheus", "/actuator", "/%61dmin/v1/usage", "/webhooks;x/vapi/someone" }) {
+                "/ACTUATOR/prometheus", "/actuator", "/%61dmin/v1/usage" }) {
             String body = this.client.get().uri(base -> URI.create(base.build().toString().replaceAll("/$", "") + trick))
                 .exchange()
                 .expectStatus().value(status -> assertThat(status).as(trick).isIn(401, 404))
