@@ -124,6 +124,8 @@ class PackagedJarIT {
         environment.put("GATEWAY_UPSTREAMS_VAPI_BASEURL", upstream);
         environment.put("GATEWAY_UPSTREAMS_TWILIO_BASEURL", upstream);
         environment.put("GATEWAY_WEBHOOKS_PUBLICBASEURL", "http://localhost:" + port);
+        // Vault emulator and localhost URLs: not a production configuration (ProductionConfigurationCheck).
+        environment.put("GATEWAY_STARTUPCHECKS_ENABLED", "false");
         environment.put("GATEWAY_ADMIN_BOOTSTRAPTOKEN", ADMIN_TOKEN);
         environment.put("GATEWAY_ADMIN_METRICSTOKEN", "packaged-jar-metrics-" + UUID.randomUUID());
         vault.put("platform/vapi", Map.of("api_key", TestUpstream.PLATFORM_VAPI_KEY));

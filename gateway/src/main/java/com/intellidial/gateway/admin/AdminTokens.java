@@ -48,7 +48,7 @@ public final class AdminTokens implements SmartInitializingSingleton {
     }
 
     /** Checks a bootstrap token's form; {@code null} when it is usable, else why not. */
-    static @Nullable String weakness(String token) {
+    public static @Nullable String weakness(String token) {
         Optional<ApiKey> key = ApiKey.parse(token);
         if (key.isEmpty() || !ENV.equals(key.get().env())) {
             return "must look like igw_admin_<id>_<secret> (id: 1-32 lower-case letters or digits, secret: 16-128 letters or digits)";
