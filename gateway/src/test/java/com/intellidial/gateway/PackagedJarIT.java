@@ -316,11 +316,17 @@ class PackagedJarIT {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             this.process.destroy();
-            if (!this.process.waitFor(15, TimeUnit.SECONDS)) {
+            try {
+                if (!this.process.waitFor(15, TimeUnit.SECONDS)) {
+                    this.process.destroyForcibly();
+                    this.process.waitFor(5, TimeUnit.SECONDS);
+                }
+            }
+            catch (InterruptedException ex) {
                 this.process.destroyForcibly();
-                this.process.waitFor(5, TimeUnit.SECONDS);
+                Thread.currentThread().interrupt();
             }
             try {
                 Runtime.getRuntime().removeShutdownHook(this.reaper);
