@@ -68,6 +68,10 @@ class OwnershipStoreIntegrationTests {
         VapiClient vapi = new VapiClient(this.client);
         String assistant = vapi.create(acme, "/assistant", "{\"name\":\"moving\"}");
         assertThat(vapi.get(globex, "/assistant/" + assistant).status()).isEqualTo(404);
+        // The create published an eviction this instance also receives: let it arrive (and the
+        // cache warm up again) before the database changes behind the cache's back.
+        await().pollDelay(Duration.ofMillis(100)).during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(10))
+            .until(() -> vapi.get(acme, "/assistant/" + assistant).status() == 200);
         // An admin on another instance reassigns it: the database changes, this instance's cache does not...
         this.db.sql("update ownership set tenant_id = :t where upstream_id = :id")
             .bind("t", globex.id()).bind("id", assistant).then().block();
