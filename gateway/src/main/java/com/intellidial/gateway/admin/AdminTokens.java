@@ -88,7 +88,7 @@ public final class AdminTokens implements SmartInitializingSingleton {
      * @return the principal, or a 401 problem: tenant keys, malformed, unknown, wrong, revoked and
      * expired tokens all get the same answer
      */
-    Mono<AdminPrincipal> authenticate(@Nullable String presented) {
+    public Mono<AdminPrincipal> authenticate(@Nullable String presented) {
         Optional<ApiKey> key = (presented != null) ? ApiKey.parse(presented) : Optional.empty();
         if (key.isEmpty() || !ENV.equals(key.get().env())) {
             return Mono.error(unauthenticated());
