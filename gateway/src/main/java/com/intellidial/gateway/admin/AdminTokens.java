@@ -104,6 +104,22 @@ public final class AdminTokens implements SmartInitializingSingleton {
             .flatMap(found -> found.map(Mono::just).orElseGet(() -> Mono.error(unauthenticated())));
     }
 
+    /**
+     * Whether the token with this id still works (not revoked, not expired): a console session
+     * opened with a token ends when the token does.
+     */
+    public Mono<Boolean> isActive(String tokenId) {
+        Instant now = this.clock.instant();
+        return this.db.sql("select expires_at, revoked_at from admin_tokens where token_id = $1")
+            .bind(0, tokenId)
+            .map(row -> {
+                OffsetDateTime expires = row.get("expires_at", OffsetDateTime.class);
+                return row.get("revoked_at", OffsetDateTime.class) == null && (expires == null || now.isBefore(expires.toInstant()));
+            })
+            .one()
+            .defaultIfEmpty(false);
+    }
+
     private static boolean usable(Readable row, ApiKey key, Instant now) {
         byte[] hash = row.get("secret_sha256", byte[].class);
         OffsetDateTime expires = row.get("expires_at", OffsetDateTime.class);

@@ -27,6 +27,7 @@ import org.springframework.web.util.pattern.PathPattern;
 import reactor.core.publisher.Mono;
 
 import com.intellidial.gateway.admin.AdminRole;
+import com.intellidial.gateway.admin.AdminTokens;
 import com.intellidial.gateway.admin.AuditLog;
 import com.intellidial.gateway.web.FilterOrder;
 import com.intellidial.gateway.web.GatewayAttributes;
@@ -52,10 +53,13 @@ final class ConsoleAccessWebFilter implements WebFilter, Ordered {
 
     private final AuditLog audit;
 
+    private final AdminTokens tokens;
+
     private final Clock clock;
 
-    ConsoleAccessWebFilter(ConsoleSessions sessions, AuditLog audit, Clock clock) {
+    ConsoleAccessWebFilter(ConsoleSessions sessions, AuditLog audit, AdminTokens tokens, Clock clock) {
         this.sessions = sessions;
+        this.tokens = tokens;
         this.audit = audit;
         this.clock = clock;
     }
@@ -84,7 +88,22 @@ final class ConsoleAccessWebFilter implements WebFilter, Ordered {
             return chain.filter(exchange);
         }
         HttpCookie cookie = exchange.getRequest().getCookies().getFirst(COOKIE);
-        ConsoleSessions.Session session = this.sessions.find((cookie != null) ? cookie.getValue() : null);
+        ConsoleSessions.Session found = this.sessions.find((cookie != null) ? cookie.getValue() : null);
+        if (found == null) {
+            return gate(exchange, chain, null, segments);
+        }
+        // A session lasts only as long as its token: revoking or expiring the token signs it out.
+        return this.tokens.isActive(found.principal().tokenId()).flatMap(active -> {
+            if (!active) {
+                this.sessions.end(found.id());
+            }
+            return gate(exchange, chain, active ? found : null, segments);
+        });
+    }
+
+    private Mono<Void> gate(ServerWebExchange exchange, WebFilterChain chain, ConsoleSessions.@Nullable Session session,
+            java.util.List<String> segments) {
+        HttpHeaders headers = exchange.getResponse().getHeaders();
         boolean read = isRead(exchange.getRequest().getMethod());
         if (session == null) {
             if (read) {

@@ -12,6 +12,7 @@ import org.thymeleaf.spring6.ISpringWebFluxTemplateEngine;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import com.intellidial.gateway.admin.AdminTokens;
 import com.intellidial.gateway.admin.AuditLog;
 
 /** The console's sessions and the filter that guards {@code /console/**} with them. */
@@ -42,7 +43,7 @@ class ConsoleConfiguration {
     }
 
     @Bean
-    ConsoleAccessWebFilter consoleAccessWebFilter(ConsoleSessions sessions, AuditLog audit) {
-        return new ConsoleAccessWebFilter(sessions, audit, Clock.systemUTC());
+    ConsoleAccessWebFilter consoleAccessWebFilter(ConsoleSessions sessions, AuditLog audit, AdminTokens tokens) {
+        return new ConsoleAccessWebFilter(sessions, audit, tokens, Clock.systemUTC());
     }
 }
