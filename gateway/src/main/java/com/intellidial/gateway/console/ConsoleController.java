@@ -216,7 +216,12 @@ class ConsoleController {
 
     @PostMapping("/console/tenants/{tenantId}/suspend")
     Mono<String> suspend(@PathVariable String tenantId, ServerWebExchange exchange) {
-        return status(tenantId, "suspended", exchange);
+        return exchange.getFormData().flatMap(form -> {
+            if (!"yes".equals(form.getFirst("confirm"))) {
+                throw new GatewayException(ProblemType.MALFORMED_REQUEST, "Tick the box to confirm the suspension");
+            }
+            return status(tenantId, "suspended", exchange);
+        });
     }
 
     @PostMapping("/console/tenants/{tenantId}/resume")

@@ -240,6 +240,36 @@ class ConsoleBrowserTests {
     }
 
     @Test
+    void suspendsAfterConfirmationAndResumes() {
+        TestTenants.TestTenant tenant = this.tenants.create("cons-susp", VapiMode.SHARED_ORG, TelephonyMode.VAPI_NUMBER);
+        this.page.navigate("/console/sign-in");
+        signIn(TestInfrastructure.ADMIN_TOKEN);
+        this.page.navigate("/console/tenants/" + tenant.id());
+        this.page.getByLabel("Yes, refuse every request of this tenant until it is resumed").check();
+        this.page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Suspend")).click();
+        assertThat(this.page.locator("[role=status]").textContent()).contains("was suspended");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> status(tenant.apiKey(), 403));
+        this.page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Resume")).click();
+        assertThat(this.page.locator("[role=status]").textContent()).contains("was resumed");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> status(tenant.apiKey(), 200));
+    }
+
+    @Test
+    void aSessionEndsWhenItsAdminTokenIsRevoked() {
+        JsonNode issued = JSON.readTree(this.web.post().uri("/admin/v1/admin-tokens")
+            .header(HttpHeaders.AUTHORIZATION, "Bearer " + TestInfrastructure.ADMIN_TOKEN).contentType(MediaType.APPLICATION_JSON)
+            .bodyValue("{\"name\":\"console short-lived\",\"role\":\"admin\"}").exchange().expectStatus().isCreated()
+            .expectBody().returnResult().getResponseBodyContent());
+        this.page.navigate("/console/sign-in");
+        signIn(issued.get("secret").stringValue());
+        assertThat(this.page.url()).endsWith("/console/tenants");
+        this.web.post().uri("/admin/v1/admin-tokens/" + issued.at("/token/tokenId").stringValue() + "/revoke")
+            .header(HttpHeaders.AUTHORIZATION, "Bearer " + TestInfrastructure.ADMIN_TOKEN).exchange().expectStatus().is2xxSuccessful();
+        this.page.navigate("/console/tenants");
+        assertThat(this.page.url()).endsWith("/console/sign-in");
+    }
+
+    @Test
     void aViewerSeesNoWriteControlsAndItsPostsAreRefused() {
         TestTenants.TestTenant tenant = this.tenants.create("cons-view", VapiMode.SHARED_ORG, TelephonyMode.VAPI_NUMBER);
         JsonNode viewer = JSON.readTree(this.web.post().uri("/admin/v1/admin-tokens")
