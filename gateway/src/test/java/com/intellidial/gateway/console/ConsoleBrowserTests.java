@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.intellidial.gateway.support.GatewayIntegrationTest;
 import com.intellidial.gateway.support.TestInfrastructure;
 import com.intellidial.gateway.support.TestTenants;
+import com.intellidial.gateway.support.TestUpstream;
 import com.intellidial.gateway.tenant.TelephonyMode;
 import com.intellidial.gateway.tenant.VapiMode;
 import com.microsoft.playwright.APIResponse;
@@ -173,12 +174,7 @@ class ConsoleBrowserTests {
                 new Page.GetByRoleOptions().setName("Onboard a client").setExact(true)).first().click();
         String id = "cons-" + UUID.randomUUID().toString().substring(0, 8);
         String name = "<script>alert(1)</script>";
-        this.page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill(name);
-        this.page.getByLabel("Tenant id").fill(id);
-        this.page.getByLabel("The client's webhook URL").fill("https://client.example/webhooks/vapi");
-        this.page.getByLabel("Shared platform org").check();
-        this.page.getByLabel("Use a VAPI number").check();
-        this.page.locator("#template").selectOption("appointment-reminder");
+        fillWizard(id, name);
         this.page.locator("details.preview").first().locator("summary").click();
         assertThat(this.page.locator("details.preview").first().locator(".prompt").first().textContent()).isNotBlank();
         this.page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON, new Page.GetByRoleOptions().setName("5. Review")).click();
@@ -211,6 +207,42 @@ class ConsoleBrowserTests {
         assertThat(this.page.locator("h1 span").first().textContent()).isEqualTo(name);
         assertThat(this.page.locator("#audit-h + .scroll").textContent()).contains("console POST /console/onboard");
         assertThat(this.dialog.get()).isNull();
+    }
+
+    @Test
+    void aFailedOnboardingShowsTheFailedStepAndWhatWasUndone() {
+        this.page.navigate("/console/sign-in");
+        signIn(TestInfrastructure.ADMIN_TOKEN);
+        String id = "consf-" + UUID.randomUUID().toString().substring(0, 8);
+        fillWizard(id, "Failing client");
+        this.page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON, new Page.GetByRoleOptions().setName("5. Review")).click();
+        TestUpstream.simulator().faults().failNext("/assistant", 500, 1);
+        try {
+            this.page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                    new Page.GetByRoleOptions().setName("Onboard the client")).click();
+            assertThat(this.page.locator("h1").textContent()).isEqualTo("The onboarding failed");
+            assertThat(this.page.locator("[role=alert]").textContent()).contains("assistant");
+            assertThat(this.page.locator("dl.facts dd").first().textContent()).isEqualTo("assistant");
+            assertThat(this.page.locator("main ul li").allTextContents()).containsExactly("webhook-secret", "key", "tenant");
+            assertThat(this.page.content()).doesNotContain("Exception").doesNotContain("at com.");
+        }
+        finally {
+            TestUpstream.simulator().faults().clear();
+        }
+        this.web.get().uri("/admin/v1/tenants/" + id).header(HttpHeaders.AUTHORIZATION, "Bearer " + TestInfrastructure.ADMIN_TOKEN)
+            .exchange().expectStatus().isNotFound();
+    }
+
+    @Test
+    void pagesFitAPhoneScreenWithoutSidewaysScrolling() {
+        this.page.setViewportSize(390, 844);
+        this.page.navigate("/console/sign-in");
+        signIn(TestInfrastructure.ADMIN_TOKEN);
+        for (String path : List.of("/console/tenants", "/console/onboard", "/console/audit")) {
+            this.page.navigate(path);
+            Object overflow = this.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+            assertThat(((Number) overflow).intValue()).as(path).isLessThanOrEqualTo(0);
+        }
     }
 
     @Test
@@ -311,6 +343,18 @@ class ConsoleBrowserTests {
         // Refused posts are audited with the path they were sent to.
         assertThat(this.page.locator("tbody").textContent()).contains("console POST /console/tenants/" + tenant.id() + "/keys")
             .contains("403");
+    }
+
+    private void fillWizard(String id, String name) {
+        if (!this.page.url().endsWith("/console/onboard")) {
+            this.page.navigate("/console/onboard");
+        }
+        this.page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill(name);
+        this.page.getByLabel("Tenant id").fill(id);
+        this.page.getByLabel("The client's webhook URL").fill("https://client.example/webhooks/vapi");
+        this.page.getByLabel("Shared platform org").check();
+        this.page.getByLabel("Use a VAPI number").check();
+        this.page.locator("#template").selectOption("appointment-reminder");
     }
 
     private void signIn(String token) {
