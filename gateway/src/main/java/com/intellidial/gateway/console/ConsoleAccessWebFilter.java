@@ -1,8 +1,11 @@
 package com.intellidial.gateway.console;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -71,7 +74,7 @@ final class ConsoleAccessWebFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        java.util.List<String> segments = segments(exchange.getRequest().getPath().pathWithinApplication());
+        List<String> segments = segments(exchange.getRequest().getPath().pathWithinApplication());
         if (segments.isEmpty() || !segments.get(0).equals("console")) {
             return chain.filter(exchange);
         }
@@ -102,13 +105,13 @@ final class ConsoleAccessWebFilter implements WebFilter, Ordered {
     }
 
     private Mono<Void> gate(ServerWebExchange exchange, WebFilterChain chain, ConsoleSessions.@Nullable Session session,
-            java.util.List<String> segments) {
+            List<String> segments) {
         HttpHeaders headers = exchange.getResponse().getHeaders();
         boolean read = isRead(exchange.getRequest().getMethod());
         if (session == null) {
             if (read) {
                 exchange.getResponse().setStatusCode(HttpStatus.SEE_OTHER);
-                headers.setLocation(java.net.URI.create("/console/sign-in"));
+                headers.setLocation(URI.create("/console/sign-in"));
                 return exchange.getResponse().setComplete();
             }
             return refuse(exchange, HttpStatus.FORBIDDEN, "Your session has ended; sign in again.");
@@ -174,8 +177,8 @@ final class ConsoleAccessWebFilter implements WebFilter, Ordered {
         return (tenant instanceof String id) ? id : GatewayAttributes.get(exchange, GatewayAttributes.AUDIT_TENANT, String.class);
     }
 
-    private static java.util.List<String> segments(PathContainer path) {
-        java.util.List<String> segments = new java.util.ArrayList<>();
+    private static List<String> segments(PathContainer path) {
+        List<String> segments = new ArrayList<>();
         for (PathContainer.Element element : path.elements()) {
             if (element instanceof PathContainer.PathSegment segment && !segment.valueToMatch().isEmpty()) {
                 segments.add(segment.valueToMatch());

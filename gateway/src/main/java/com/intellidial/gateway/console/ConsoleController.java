@@ -3,6 +3,7 @@ package com.intellidial.gateway.console;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,6 +13,8 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpCookie;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseCookie;
@@ -52,6 +55,8 @@ import com.intellidial.gateway.web.ProblemType;
 @Controller
 class ConsoleController {
 
+    private static final Logger log = LoggerFactory.getLogger(ConsoleController.class);
+
     static final String SIGN_IN_COOKIE = "igw_console_signin";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -78,7 +83,7 @@ class ConsoleController {
 
     private final OffboardingService offboarding;
 
-    private final java.time.Clock clock = java.time.Clock.systemUTC();
+    private final Clock clock = Clock.systemUTC();
 
     ConsoleController(ConsoleSessions sessions, AdminTokens tokens, AuditLog audit, TenantRepository tenants, KeyService keys,
             ApiKeyEvents keyEvents, OnboardingService onboarding, OffboardingService offboarding) {
@@ -391,7 +396,7 @@ class ConsoleController {
 
     @ExceptionHandler(Exception.class)
     Mono<String> failure(Exception ex, ServerWebExchange exchange, Model model) {
-        org.slf4j.LoggerFactory.getLogger(ConsoleController.class).error("Console request {} failed",
+        log.error("Console request {} failed",
                 GatewayAttributes.requestId(exchange), ex);
         exchange.getResponse().setStatusCode(HttpStatus.INTERNAL_SERVER_ERROR);
         return Mono.fromSupplier(() -> error(exchange, model, "Something went wrong on our side (request id "
