@@ -205,6 +205,7 @@ public final class LocalGatewayApplication {
 
                  Demo admin (role admin, Authorization: Bearer):
                    %5$s
+                 Admin console: %1$s/console  (sign in with the demo admin token)
 
                  Demo tenants (local-only keys; each has a default assistant and number):
                    acme      %3$s   (own VAPI org, own Twilio)

@@ -88,7 +88,7 @@ public final class AdminTokens implements SmartInitializingSingleton {
      * @return the principal, or a 401 problem: tenant keys, malformed, unknown, wrong, revoked and
      * expired tokens all get the same answer
      */
-    Mono<AdminPrincipal> authenticate(@Nullable String presented) {
+    public Mono<AdminPrincipal> authenticate(@Nullable String presented) {
         Optional<ApiKey> key = (presented != null) ? ApiKey.parse(presented) : Optional.empty();
         if (key.isEmpty() || !ENV.equals(key.get().env())) {
             return Mono.error(unauthenticated());
@@ -102,6 +102,22 @@ public final class AdminTokens implements SmartInitializingSingleton {
             .onErrorMap(ex -> new GatewayException(ProblemType.SERVICE_UNAVAILABLE,
                     "Admin tokens cannot be checked right now; retry shortly", ex))
             .flatMap(found -> found.map(Mono::just).orElseGet(() -> Mono.error(unauthenticated())));
+    }
+
+    /**
+     * Whether the token with this id still works (not revoked, not expired): a console session
+     * opened with a token ends when the token does.
+     */
+    public Mono<Boolean> isActive(String tokenId) {
+        Instant now = this.clock.instant();
+        return this.db.sql("select expires_at, revoked_at from admin_tokens where token_id = $1")
+            .bind(0, tokenId)
+            .map(row -> {
+                OffsetDateTime expires = row.get("expires_at", OffsetDateTime.class);
+                return row.get("revoked_at", OffsetDateTime.class) == null && (expires == null || now.isBefore(expires.toInstant()));
+            })
+            .one()
+            .defaultIfEmpty(false);
     }
 
     private static boolean usable(Readable row, ApiKey key, Instant now) {

@@ -63,7 +63,7 @@ public final class AuditLog {
     }
 
     /** Entries matching the filter, newest first. */
-    Mono<List<Row>> query(@Nullable String tenantId, @Nullable String actor, @Nullable String action,
+    public Mono<List<Row>> query(@Nullable String tenantId, @Nullable String actor, @Nullable String action,
             @Nullable Instant from, @Nullable Instant to, int limit, long offset) {
         StringBuilder sql = new StringBuilder("select seq, at, actor, action, tenant_id, request_id, outcome from audit_log where true");
         List<Object> values = new ArrayList<>();
@@ -92,7 +92,7 @@ public final class AuditLog {
      * differs from its fields, its previous hash is not the row before's hash, or its hash is not
      * the hash of the two.
      */
-    Mono<Verification> verify() {
+    public Mono<Verification> verify() {
         return this.db.sql("select seq, at, actor, action, tenant_id, request_id, outcome, content, prev_hash, hash from audit_log order by seq")
             .map(row -> new Stored(row(row), String.valueOf(row.get("content", String.class)), bytes(row, "prev_hash"),
                     bytes(row, "hash")))
@@ -200,6 +200,6 @@ public final class AuditLog {
      * @param firstBrokenRow the first row that does not hold and why, or {@code null}
      * @param headHash internal: the hash of the last row checked
      */
-    record Verification(boolean intact, long checked, @Nullable String firstBrokenRow, byte @Nullable [] headHash) {
+    public record Verification(boolean intact, long checked, @Nullable String firstBrokenRow, byte @Nullable [] headHash) {
     }
 }
