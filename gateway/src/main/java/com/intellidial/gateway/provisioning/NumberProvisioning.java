@@ -240,6 +240,8 @@ public class NumberProvisioning {
             body.put("twilioApiSecret", secret.field("api_key_secret"));
         }
         body.put("name", tenant.id() + " " + operation.phoneNumber());
+        // VAPI would otherwise point the number's SMS webhook at itself and take the tenant's messages.
+        body.put("smsEnabled", false);
         return postToVapi(tenant, body);
     }
 

@@ -132,6 +132,13 @@ class OnboardingIntegrationTests {
             if (body.contains("byo-twilio")) {
                 assertThat(result.at("/phoneNumber/number").stringValue()).isEqualTo(ownNumber);
             }
+            if (body.contains("twilio") || body.contains("shared-pool")) {
+                String tenantId = result.get("tenantId").stringValue();
+                assertThat(TestUpstream.simulator().journal().matching("POST", "/phone-number").stream()
+                    .filter(request -> request.bodyAsString().contains("\"" + tenantId + " ")).toList())
+                    .as("Twilio numbers are imported without SMS").isNotEmpty()
+                    .allSatisfy(request -> assertThat(request.bodyAsString()).contains("\"smsEnabled\":false"));
+            }
         }
     }
 
