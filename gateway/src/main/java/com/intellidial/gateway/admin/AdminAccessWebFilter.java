@@ -66,7 +66,8 @@ final class AdminAccessWebFilter implements WebFilter, Ordered {
         }
         String authorization = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
         boolean bearer = authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length());
-        return this.tokens.authenticate(bearer ? authorization.substring(BEARER.length()).trim() : null).flatMap(principal -> {
+        return this.tokens.authenticate(bearer ? authorization.substring(BEARER.length()).trim() : null,
+                exchange.getRequest().getRemoteAddress()).flatMap(principal -> {
             exchange.getAttributes().put(GatewayAttributes.ADMIN, principal);
             exchange.getResponse().beforeCommit(() -> record(exchange, principal));
             if (principal.role() == AdminRole.VIEWER && !isRead(exchange.getRequest().getMethod())) {

@@ -6,12 +6,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.r2dbc.core.DatabaseClient;
 
+import com.intellidial.gateway.web.FailedAuthentications;
+
 /** Admin tokens, the audit log and the filter that guards {@code /admin/**} with both. */
 @Configuration(proxyBeanMethods = false)
 class AdminConfiguration {
 
     @Bean
-    AdminTokens adminTokens(DatabaseClient db, AdminProperties properties) {
+    AdminTokens adminTokens(DatabaseClient db, AdminProperties properties, FailedAuthentications failures) {
         String bootstrap = properties.bootstrapToken();
         if (bootstrap != null && !bootstrap.isBlank()) {
             String weakness = AdminTokens.weakness(bootstrap);
@@ -19,7 +21,7 @@ class AdminConfiguration {
                 throw new IllegalStateException("gateway.admin.bootstrap-token " + weakness);
             }
         }
-        return new AdminTokens(db, bootstrap, Clock.systemUTC());
+        return new AdminTokens(db, bootstrap, Clock.systemUTC(), failures);
     }
 
     @Bean

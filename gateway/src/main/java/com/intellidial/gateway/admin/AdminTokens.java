@@ -1,5 +1,6 @@
 package com.intellidial.gateway.admin;
 
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +19,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
 
 import com.intellidial.gateway.tenant.ApiKey;
+import com.intellidial.gateway.web.FailedAuthentications;
 import com.intellidial.gateway.web.GatewayException;
 import com.intellidial.gateway.web.ProblemType;
 
@@ -41,10 +43,13 @@ public final class AdminTokens implements SmartInitializingSingleton {
 
     private final Clock clock;
 
-    AdminTokens(DatabaseClient db, @Nullable String bootstrapToken, Clock clock) {
+    private final FailedAuthentications failures;
+
+    AdminTokens(DatabaseClient db, @Nullable String bootstrapToken, Clock clock, FailedAuthentications failures) {
         this.db = db;
         this.bootstrapToken = bootstrapToken;
         this.clock = clock;
+        this.failures = failures;
     }
 
     /** Checks a bootstrap token's form; {@code null} when it is usable, else why not. */
@@ -85,10 +90,20 @@ public final class AdminTokens implements SmartInitializingSingleton {
 
     /**
      * The admin a presented bearer token belongs to.
+     * @param client the caller's address: one that failed too often gets 429 before any lookup
+     * ({@link FailedAuthentications})
      * @return the principal, or a 401 problem: tenant keys, malformed, unknown, wrong, revoked and
      * expired tokens all get the same answer
      */
-    public Mono<AdminPrincipal> authenticate(@Nullable String presented) {
+    public Mono<AdminPrincipal> authenticate(@Nullable String presented, @Nullable InetSocketAddress client) {
+        return Mono.defer(() -> {
+            this.failures.checkAllowed(client);
+            return lookUp(presented);
+        }).doOnError(ex -> ex instanceof GatewayException problem && problem.type() == ProblemType.UNAUTHENTICATED,
+                ex -> this.failures.failed(client));
+    }
+
+    private Mono<AdminPrincipal> lookUp(@Nullable String presented) {
         Optional<ApiKey> key = (presented != null) ? ApiKey.parse(presented) : Optional.empty();
         if (key.isEmpty() || !ENV.equals(key.get().env())) {
             return Mono.error(unauthenticated());

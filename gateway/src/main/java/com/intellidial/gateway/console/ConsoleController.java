@@ -120,7 +120,7 @@ class ConsoleController {
                 return Mono.just(signIn(exchange, model, "This sign-in form has expired; try again."));
             }
             String token = String.valueOf(form.getFirst("token")).strip();
-            return this.tokens.authenticate(token).flatMap(principal -> {
+            return this.tokens.authenticate(token, exchange.getRequest().getRemoteAddress()).flatMap(principal -> {
                 ConsoleSessions.Session session = this.sessions.start(principal);
                 exchange.getResponse().addCookie(cookie(exchange, ConsoleAccessWebFilter.COOKIE, session.id(), ConsoleSessions.TTL));
                 exchange.getResponse().addCookie(cookie(exchange, SIGN_IN_COOKIE, "", Duration.ZERO));

@@ -9,9 +9,9 @@ import com.intellidial.gateway.web.ProblemType;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
@@ -41,10 +41,11 @@ class UsageController {
     }
 
     @GetMapping("/v1/usage")
-    Mono<UsageReport> usage(@RequestHeader HttpHeaders headers, @RequestParam(required = false) @Nullable String from,
+    Mono<UsageReport> usage(@RequestParam(required = false) @Nullable String from,
             @RequestParam(required = false) @Nullable String to,
-            @RequestParam(required = false) @Nullable String granularity, ServerHttpResponse response) {
-        return this.keys.authenticate(headers).flatMap(tenant -> limit(tenant, response).then(Mono.defer(() -> {
+            @RequestParam(required = false) @Nullable String granularity, ServerHttpRequest request,
+            ServerHttpResponse response) {
+        return this.keys.authenticate(request).flatMap(tenant -> limit(tenant, response).then(Mono.defer(() -> {
             UsageQuery query = UsageQuery.parse(from, to, granularity, this.clock.instant());
             return this.reports.report(tenant.tenantId(), query);
         })));

@@ -10,7 +10,7 @@ import com.intellidial.gateway.cluster.ClusterEvents;
 /**
  * Keeps every instance's key cache coherent through the {@value #CHANNEL} cluster channel: a
  * revoked or rotated key ({@code key:<keyId>}) and a suspended, resumed or offboarded tenant
- * ({@code tenant:<tenantId>}) are evicted everywhere within the notification's delivery time. What
+ * ({@code tenant:<tenantId>}, also dropped from the {@link TenantDirectory}) are evicted everywhere within the notification's delivery time. What
  * was sent while an instance was disconnected is lost, so a reconnect drops the whole cache.
  */
 public final class ApiKeyEvents extends ClusterEventListener {
@@ -22,9 +22,12 @@ public final class ApiKeyEvents extends ClusterEventListener {
 
     private final ApiKeyResolver resolver;
 
-    ApiKeyEvents(ApiKeyResolver resolver, ClusterEvents events) {
+    private final TenantDirectory directory;
+
+    ApiKeyEvents(ApiKeyResolver resolver, TenantDirectory directory, ClusterEvents events) {
         super(events, CHANNEL);
         this.resolver = resolver;
+        this.directory = directory;
     }
 
     /** Evicts a key here and on every other instance. */
@@ -34,7 +37,7 @@ public final class ApiKeyEvents extends ClusterEventListener {
 
     /** Evicts every key of a tenant here and on every other instance. */
     public Mono<Void> tenantChanged(String tenantId) {
-        return Mono.fromRunnable(() -> this.resolver.evictTenant(tenantId)).then(publish("tenant:" + tenantId));
+        return Mono.fromRunnable(() -> evictTenant(tenantId)).then(publish("tenant:" + tenantId));
     }
 
     @Override
@@ -43,7 +46,7 @@ public final class ApiKeyEvents extends ClusterEventListener {
             this.resolver.evict(payload.substring(4));
         }
         else if (payload.startsWith("tenant:")) {
-            this.resolver.evictTenant(payload.substring(7));
+            evictTenant(payload.substring(7));
         }
         else {
             log.warn("Ignoring a malformed key eviction on channel {}", CHANNEL);
@@ -53,5 +56,11 @@ public final class ApiKeyEvents extends ClusterEventListener {
     @Override
     protected void onListening() {
         this.resolver.evictAll();
+        this.directory.evictAll();
+    }
+
+    private void evictTenant(String tenantId) {
+        this.resolver.evictTenant(tenantId);
+        this.directory.evict(tenantId);
     }
 }

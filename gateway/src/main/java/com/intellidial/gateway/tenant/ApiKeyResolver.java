@@ -1,17 +1,22 @@
 package com.intellidial.gateway.tenant;
 
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import com.intellidial.gateway.cluster.PresenceExpiry;
+import com.intellidial.gateway.web.FailedAuthentications;
 import com.intellidial.gateway.web.GatewayException;
 import com.intellidial.gateway.web.ProblemType;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -33,30 +38,43 @@ public class ApiKeyResolver {
 
     private final @Nullable KeyUsage usage;
 
+    private final @Nullable FailedAuthentications failures;
+
     @Autowired
-    ApiKeyResolver(TenantRepository repository, TenantProperties properties, KeyUsage usage) {
-        this(repository, properties, Clock.systemUTC(), usage);
+    ApiKeyResolver(TenantRepository repository, TenantProperties properties, KeyUsage usage,
+            FailedAuthentications failures, MeterRegistry meters) {
+        this(repository, properties, Clock.systemUTC(), usage, failures, Counter.builder("gateway.tenants.key.loads")
+            .description("Gateway key lookups that reached the database")
+            .register(meters));
     }
 
-    ApiKeyResolver(TenantRepository repository, TenantProperties properties, Clock clock, @Nullable KeyUsage usage) {
+    ApiKeyResolver(TenantRepository repository, TenantProperties properties, Clock clock, @Nullable KeyUsage usage,
+            @Nullable FailedAuthentications failures, @Nullable Counter loads) {
         this.clock = clock;
         this.usage = usage;
+        this.failures = failures;
         TenantProperties.KeyCache config = properties.keyCache();
         this.cache = Caffeine.newBuilder()
             .maximumSize(config.maximumSize())
             .expireAfter(new PresenceExpiry<String, KeyRecord>(config.ttl(), config.negativeTtl()))
-            .buildAsync((keyId, executor) -> repository.findKey(keyId)
-                .map(Optional::of)
-                .defaultIfEmpty(Optional.empty())
-                .toFuture());
+            .buildAsync((keyId, executor) -> {
+                if (loads != null) {
+                    loads.increment();
+                }
+                return repository.findKey(keyId).map(Optional::of).defaultIfEmpty(Optional.empty()).toFuture();
+            });
     }
 
     /**
      * Authenticates a request by the gateway key its headers carry (see {@link PresentedKeys}).
+     * A client address that failed too often gets 429 for keys not cached ({@link FailedAuthentications}),
+     * so floods of random key ids cost no queries.
      * @return the context, or an {@code UNAUTHENTICATED} error when no key, a malformed carrier or
      * conflicting keys were sent; otherwise as {@link #resolve(String)}
      */
-    public Mono<TenantContext> authenticate(HttpHeaders headers) {
+    public Mono<TenantContext> authenticate(ServerHttpRequest request) {
+        HttpHeaders headers = request.getHeaders();
+        InetSocketAddress client = request.getRemoteAddress();
         Set<String> presented;
         try {
             presented = PresentedKeys.from(headers);
@@ -71,7 +89,19 @@ public class ApiKeyResolver {
         if (presented.size() > 1) {
             return Mono.error(unauthenticated("Conflicting API keys were sent; send exactly one"));
         }
-        return resolve(presented.iterator().next());
+        String key = presented.iterator().next();
+        FailedAuthentications failures = this.failures;
+        if (failures == null) {
+            return resolve(key);
+        }
+        return Mono.defer(() -> {
+            Optional<ApiKey> parsed = ApiKey.parse(key);
+            if (parsed.isPresent() && this.cache.getIfPresent(parsed.get().keyId()) == null) {
+                failures.checkAllowed(client);
+            }
+            return resolve(key);
+        }).doOnError(ex -> ex instanceof GatewayException problem && problem.type() == ProblemType.UNAUTHENTICATED,
+                ex -> failures.failed(client));
     }
 
     /**

@@ -33,7 +33,7 @@ class AuthenticationGlobalFilter implements GlobalFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-        return this.resolver.authenticate(exchange.getRequest().getHeaders()).flatMap(tenant -> {
+        return this.resolver.authenticate(exchange.getRequest()).flatMap(tenant -> {
             exchange.getAttributes().put(GatewayAttributes.TENANT, tenant);
             ServerWebExchange stripped = exchange.mutate()
                 .request(request -> request.headers(headers -> {

@@ -3,6 +3,7 @@ package com.intellidial.gateway.tenant;
 import java.time.Clock;
 import java.time.Duration;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -25,8 +26,13 @@ class TenantConfiguration {
     }
 
     @Bean
-    ApiKeyEvents apiKeyEvents(ApiKeyResolver resolver, ClusterEvents events) {
-        return new ApiKeyEvents(resolver, events);
+    TenantDirectory tenantDirectory(TenantRepository repository, MeterRegistry meters) {
+        return new TenantDirectory(repository, meters);
+    }
+
+    @Bean
+    ApiKeyEvents apiKeyEvents(ApiKeyResolver resolver, TenantDirectory directory, ClusterEvents events) {
+        return new ApiKeyEvents(resolver, directory, events);
     }
 
     @Bean

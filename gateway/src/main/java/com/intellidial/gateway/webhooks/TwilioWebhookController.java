@@ -32,7 +32,7 @@ import com.intellidial.gateway.metering.TwilioCallUsage;
 import com.intellidial.gateway.metering.UsageSink;
 import com.intellidial.gateway.tenant.TelephonyMode;
 import com.intellidial.gateway.tenant.Tenant;
-import com.intellidial.gateway.tenant.TenantRepository;
+import com.intellidial.gateway.tenant.TenantDirectory;
 import com.intellidial.gateway.web.GatewayAttributes;
 import com.intellidial.gateway.web.GatewayException;
 import com.intellidial.gateway.web.GatewayHeaders;
@@ -52,7 +52,7 @@ class TwilioWebhookController {
     private static final Logger log = LoggerFactory.getLogger(TwilioWebhookController.class);
 
 
-    private final TenantRepository tenants;
+    private final TenantDirectory tenants;
 
     private final SecretStore secrets;
 
@@ -66,7 +66,7 @@ class TwilioWebhookController {
 
     private final WebhooksProperties properties;
 
-    TwilioWebhookController(TenantRepository tenants, SecretStore secrets, TwilioOwnership ownership,
+    TwilioWebhookController(TenantDirectory tenants, SecretStore secrets, TwilioOwnership ownership,
             TwilioStatusEvents events, UsageSink usage, TenantRelay relay, WebhooksProperties properties) {
         this.tenants = tenants;
         this.secrets = secrets;
@@ -83,7 +83,7 @@ class TwilioWebhookController {
         if (!Tenant.ID_PATTERN.matcher(tenantId).matches()) {
             return Mono.error(forbidden());
         }
-        return this.tenants.findTenant(tenantId)
+        return this.tenants.find(tenantId)
             .filter((tenant) -> tenant.telephonyMode() != TelephonyMode.VAPI_NUMBER)
             .switchIfEmpty(Mono.error(() -> forbidden()))
             .zipWith(exchange.getFormData())

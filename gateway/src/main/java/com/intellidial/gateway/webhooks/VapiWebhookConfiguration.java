@@ -2,10 +2,7 @@ package com.intellidial.gateway.webhooks;
 
 import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
 
-import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.annotation.Bean;
@@ -22,7 +19,7 @@ import com.intellidial.gateway.isolation.OwnershipStore;
 import com.intellidial.gateway.isolation.WebhookTargets;
 import com.intellidial.gateway.metering.UsageSink;
 import com.intellidial.gateway.routing.LimitsProperties;
-import com.intellidial.gateway.tenant.TenantRepository;
+import com.intellidial.gateway.tenant.TenantDirectory;
 
 /**
  * Wires {@code POST /webhooks/vapi/{tenantId}}: a functional route outside the proxied routes, so
@@ -52,20 +49,15 @@ class VapiWebhookConfiguration {
 
     @Bean
     RouterFunction<ServerResponse> vapiWebhookRoute(SecretStore secrets, OwnershipStore ownershipStore,
-            TenantRepository tenants, VapiUsageRecorder usage, WebhooksProperties properties, LimitsProperties limits,
+            TenantDirectory tenants, VapiUsageRecorder usage, WebhooksProperties properties, LimitsProperties limits,
             TenantRelay relay) {
         Clock clock = Clock.systemUTC();
         VapiOwnership ownership = new StoreOwnership(ownershipStore);
         long maxBody = limits.maxBodySize().toBytes();
-        // Tenants are never deleted, only suspended: a short TTL bounds how long a new tenant is unknown.
-        AsyncLoadingCache<String, Boolean> known = Caffeine.newBuilder()
-            .maximumSize(10_000)
-            .expireAfterWrite(Duration.ofSeconds(30))
-            .buildAsync((id, executor) -> tenants.findTenant(id).hasElement().toFuture());
         VapiWebhookHandler handler = new VapiWebhookHandler(
                 new VapiWebhookAuthenticator(secrets, properties.vapi(), clock), new VapiCallGuard(ownership), usage,
                 relay, new VapiAnswers(ownership), properties.vapi(), maxBody,
-                tenantId -> Mono.fromFuture(() -> known.get(tenantId), true));
+                tenantId -> tenants.find(tenantId).hasElement());
         return handler.route();
     }
 

@@ -63,6 +63,9 @@ public class TestInfrastructure implements ApplicationContextInitializer<Configu
         properties.put("gateway.webhooks.relay.allow-private-targets", "true");
         // Tests send bursts per key; rate-limit tests build their own limiters with small buckets.
         properties.put("gateway.rate-limits.tenant.replenish-rate", "1000");
+        // Many tests send wrong keys from 127.0.0.1; FailedAuthenticationIntegrationTests starts its own
+        // gateway with a small limit.
+        properties.put("gateway.authentication.max-failures", "1000000");
         properties.put("gateway.rate-limits.tenant.burst-capacity", "5000");
         properties.put("gateway.rate-limits.key.replenish-rate", "1000");
         properties.put("gateway.rate-limits.key.burst-capacity", "5000");

@@ -35,7 +35,7 @@ class ApiKeyResolverTests {
         };
         TenantProperties properties = new TenantProperties(
                 new TenantProperties.KeyCache(Duration.ofMinutes(1), Duration.ofSeconds(5), 1000), "live");
-        return new ApiKeyResolver(repository, properties, this.clock, null);
+        return new ApiKeyResolver(repository, properties, this.clock, null, null, null);
     }
 
     @Test
@@ -93,7 +93,7 @@ class ApiKeyResolverTests {
             }
         };
         ApiKeyResolver resolver = new ApiKeyResolver(broken,
-                new TenantProperties(new TenantProperties.KeyCache(Duration.ofMinutes(1), Duration.ofSeconds(5), 10), "live"), this.clock, null);
+                new TenantProperties(new TenantProperties.KeyCache(Duration.ofMinutes(1), Duration.ofSeconds(5), 10), "live"), this.clock, null, null, null);
         StepVerifier.create(resolver.resolve(KEY.value()))
             .verifyErrorSatisfies(ex -> assertThat(((GatewayException) ex).type()).isEqualTo(ProblemType.SERVICE_UNAVAILABLE));
     }

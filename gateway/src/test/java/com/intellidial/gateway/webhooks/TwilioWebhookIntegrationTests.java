@@ -28,6 +28,7 @@ import com.intellidial.gateway.web.GatewayHeaders;
 import com.intellidial.simulator.twilio.TwilioSignature;
 import com.twilio.rest.api.v2010.account.Call;
 import com.twilio.type.PhoneNumber;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,6 +70,9 @@ class TwilioWebhookIntegrationTests {
 
     @Autowired
     DatabaseClient db;
+
+    @Autowired
+    MeterRegistry meters;
 
     @Value("${gateway.webhooks.public-base-url}")
     String publicBaseUrl;
@@ -165,6 +169,20 @@ class TwilioWebhookIntegrationTests {
                 "/webhooks/twilio/NOT%20AN%20ID")) {
             assertThat(problemBody(path, params, badSignature)).as(path).isEqualTo(known);
         }
+    }
+
+    @Test
+    void aFloodOfUnsignedCallbacksCostsNoTenantQueryPerRequest() {
+        TestTenant tenant = this.tenants.create("flood");
+        Map<String, String> params = callback(tenant.accountSid(), "CA" + hex32(), "completed", "0");
+        String unknown = "/webhooks/twilio/no-such-tenant-" + hex32().substring(0, 8);
+        double before = this.meters.counter("gateway.tenants.directory.loads").count();
+        for (int i = 0; i < 25; i++) {
+            post("/webhooks/twilio/" + tenant.id(), params, "bm90IGEgc2lnbmF0dXJl").expectStatus().isForbidden();
+            post(unknown, params, "bm90IGEgc2lnbmF0dXJl").expectStatus().isForbidden();
+        }
+        assertThat(this.meters.counter("gateway.tenants.directory.loads").count() - before)
+            .as("one lookup per tenant id, then the cache").isLessThanOrEqualTo(2);
     }
 
     /** The 403 problem without what differs per request. */
