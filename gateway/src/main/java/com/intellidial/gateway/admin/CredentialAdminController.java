@@ -18,6 +18,7 @@ import tools.jackson.databind.JsonNode;
 import com.intellidial.gateway.credentials.CredentialRefresher;
 import com.intellidial.gateway.credentials.SecretPath;
 import com.intellidial.gateway.credentials.SecretWriter;
+import com.intellidial.gateway.provisioning.VapiWebhookCredentials;
 import com.intellidial.gateway.tenant.Tenant;
 import com.intellidial.gateway.tenant.TenantRepository;
 import com.intellidial.gateway.tenant.VapiMode;
@@ -25,8 +26,8 @@ import com.intellidial.gateway.web.GatewayException;
 import com.intellidial.gateway.web.ProblemType;
 
 /**
- * Upstream credentials of a tenant, write-only: a dedicated org's VAPI key and the tenant's webhook
- * signing secret (Twilio credentials: {@code PUT /admin/v1/tenants/{id}/twilio}, checked against
+ * Upstream credentials of a tenant, write-only: a dedicated org's VAPI key, the tenant's own VAPI
+ * webhook credential and the tenant's webhook signing secret (Twilio credentials: {@code PUT /admin/v1/tenants/{id}/twilio}, checked against
  * Twilio first). Every write is followed by the cache refresh on every instance; nothing written is
  * ever read back through the API, except a newly generated signing secret, once.
  */
@@ -45,10 +46,32 @@ class CredentialAdminController {
 
     private final CredentialRefresher refresher;
 
-    CredentialAdminController(TenantRepository tenants, SecretWriter writer, CredentialRefresher refresher) {
+    private final VapiWebhookCredentials webhookCredentials;
+
+    CredentialAdminController(TenantRepository tenants, SecretWriter writer, CredentialRefresher refresher,
+            VapiWebhookCredentials webhookCredentials) {
         this.tenants = tenants;
         this.writer = writer;
         this.refresher = refresher;
+        this.webhookCredentials = webhookCredentials;
+    }
+
+    /**
+     * Gives a tenant set up before per-tenant credentials its own VAPI webhook credential (409 when it
+     * has one). From then on its webhook accepts only that credential: assistants and numbers created
+     * or updated afterwards name it; older ones still name the platform's and must be updated
+     * ({@code PATCH} their {@code server}) for their messages to be accepted.
+     */
+    @PostMapping("/admin/v1/tenants/{tenantId}/credentials/vapi-webhook")
+    Mono<Map<String, Object>> vapiWebhook(@PathVariable String tenantId) {
+        return tenant(tenantId).flatMap(this.webhookCredentials::create).map(credentialId -> {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("tenantId", tenantId);
+            view.put("credential", "vapi-webhook");
+            view.put("credentialId", credentialId);
+            view.put("status", "created");
+            return view;
+        });
     }
 
     @PutMapping("/admin/v1/tenants/{tenantId}/credentials/vapi")

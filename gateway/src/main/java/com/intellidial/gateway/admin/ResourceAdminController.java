@@ -57,11 +57,7 @@ class ResourceAdminController {
         this.catalogs = catalogs;
         this.credentials = credentials;
         this.ownership = ownership;
-        Upstream upstream = upstreams.get(VAPI);
-        if (upstream == null) {
-            throw new IllegalStateException("no vapi upstream configured");
-        }
-        this.vapi = upstream;
+        this.vapi = upstreams.require(VAPI);
     }
 
     @PostMapping("/admin/v1/tenants/{tenantId}/resources")

@@ -49,6 +49,15 @@ public record SecretPath(String value) {
         return new SecretPath("tenants/" + tenantId + "/twilio");
     }
 
+    /**
+     * {@code tenants/{id}/vapi-webhook}: the tenant's own VAPI webhook credential ({@code hmac_secret}
+     * and/or {@code bearer_token}, and the VAPI {@code credential_id} that holds them), so one leaked
+     * secret opens one tenant's webhook only.
+     */
+    public static SecretPath tenantVapiWebhook(String tenantId) {
+        return new SecretPath("tenants/" + tenantId + "/vapi-webhook");
+    }
+
     /** {@code tenants/{id}/webhook}: a tenant's webhook signing secret ({@code signing_secret}). */
     public static SecretPath tenantWebhook(String tenantId) {
         return new SecretPath("tenants/" + tenantId + "/webhook");

@@ -345,16 +345,23 @@ final class VapiIsolator implements UpstreamIsolator {
     }
 
     /**
-     * The VAPI webhook credential to name next to every {@code server.url}. A credential lives in
-     * one org: shared-org tenants get the platform's, dedicated-org tenants the one created in their
-     * own org ({@code webhook_credential_id} beside their {@code api_key}), or none.
+     * The VAPI webhook credential to name next to every {@code server.url}: the tenant's own
+     * ({@code credential_id} of {@code tenants/{id}/vapi-webhook}, created by onboarding in the org
+     * its resources live in), else, for tenants set up before those, the platform's (shared-org) or
+     * the one an operator created in the tenant's own org ({@code webhook_credential_id} beside its
+     * {@code api_key}), or none.
      */
     private Mono<Optional<String>> webhookCredentialId(TenantContext tenant) {
-        if (tenant.tenant().vapiMode() == VapiMode.SHARED_ORG) {
-            return Mono.just(Optional.ofNullable(this.webhooks.vapiCredentialId()));
-        }
-        return this.secrets.read(SecretPath.tenantVapi(tenant.tenantId()))
-            .map(secret -> Optional.ofNullable(secret.field(DEDICATED_WEBHOOK_CREDENTIAL)).filter(id -> !id.isBlank()))
+        Mono<Optional<String>> legacy = (tenant.tenant().vapiMode() == VapiMode.SHARED_ORG)
+                ? Mono.fromSupplier(() -> Optional.ofNullable(this.webhooks.vapiCredentialId()))
+                : field(SecretPath.tenantVapi(tenant.tenantId()), DEDICATED_WEBHOOK_CREDENTIAL);
+        return field(SecretPath.tenantVapiWebhook(tenant.tenantId()), "credential_id")
+            .flatMap(own -> own.isPresent() ? Mono.just(own) : legacy);
+    }
+
+    private Mono<Optional<String>> field(SecretPath path, String name) {
+        return this.secrets.read(path)
+            .map(secret -> Optional.ofNullable(secret.field(name)).filter(id -> !id.isBlank()))
             .defaultIfEmpty(Optional.empty());
     }
 

@@ -16,7 +16,7 @@ import com.intellidial.gateway.isolation.OwnershipStore;
 import com.intellidial.gateway.isolation.TwilioOwnership;
 import com.intellidial.gateway.provisioning.NumberProvisioning;
 import com.intellidial.gateway.provisioning.TwilioAccountService;
-import com.intellidial.gateway.routing.Upstream;
+import com.intellidial.gateway.provisioning.VapiWebhookCredentials;
 import com.intellidial.gateway.routing.Upstreams;
 import com.intellidial.gateway.tenant.KeyService;
 import com.intellidial.gateway.tenant.TenantRepository;
@@ -36,19 +36,17 @@ class OnboardingConfiguration {
     OffboardingService offboardingService(TenantRepository tenants, KeyService keys, NumberProvisioning numbers,
             TwilioAccountService twilioAccounts, TwilioOwnership twilioOwnership, OwnershipStore ownership,
             CredentialResolver credentials, Upstreams upstreams, EndpointCatalogs catalogs, DatabaseClient db) {
-        Upstream vapi = upstreams.get("vapi");
-        if (vapi == null) {
-            throw new IllegalStateException("no vapi upstream configured");
-        }
-        return new OffboardingService(tenants, keys, numbers, twilioAccounts, twilioOwnership, ownership, credentials, vapi,
+        return new OffboardingService(tenants, keys, numbers, twilioAccounts, twilioOwnership, ownership, credentials,
+                upstreams.require("vapi"),
                 catalogs.require("vapi"), db);
     }
 
     @Bean
     OnboardingService onboardingService(DatabaseClient db, TenantRepository tenants, KeyService keys, SecretStore secrets,
             SecretWriter writer, CredentialRefresher refresher, TwilioAccountService twilioAccounts, NumberProvisioning numbers,
-            OwnershipStore ownership, AssistantTemplates templates, WebhooksProperties webhooks, Environment environment) {
+            VapiWebhookCredentials webhookCredentials, OwnershipStore ownership, AssistantTemplates templates,
+            WebhooksProperties webhooks, Environment environment) {
         return new OnboardingService(new OnboardingRecords(db), tenants, keys, secrets, writer, refresher, twilioAccounts,
-                numbers, ownership, templates, new TenantApiClient(environment), webhooks, db);
+                numbers, webhookCredentials, ownership, templates, new TenantApiClient(environment), webhooks, db);
     }
 }

@@ -27,6 +27,7 @@ import com.intellidial.gateway.onboarding.OnboardingRecords.Run;
 import com.intellidial.gateway.provisioning.NumberProvisioning;
 import com.intellidial.gateway.provisioning.NumberProvisioning.ProvisionedNumber;
 import com.intellidial.gateway.provisioning.TwilioAccountService;
+import com.intellidial.gateway.provisioning.VapiWebhookCredentials;
 import com.intellidial.gateway.tenant.KeyService;
 import com.intellidial.gateway.tenant.TelephonyMode;
 import com.intellidial.gateway.tenant.Tenant;
@@ -38,7 +39,7 @@ import com.intellidial.gateway.webhooks.WebhooksProperties;
 
 /**
  * Onboarding as a saga: tenant, first key, webhook signing secret, the tenant's VAPI key
- * (dedicated-org), its Twilio account (subaccount or verified BYO credential), the default
+ * (dedicated-org), its own VAPI webhook credential ({@link VapiWebhookCredentials}), its Twilio account (subaccount or verified BYO credential), the default
  * assistant from a template, the phone number for its telephony mode, and that number attached to
  * the assistant as the tenant's {@code default}. Each step is recorded as started, then done with
  * its ids, before the next begins; a failure undoes what was done, in reverse, and names the failed
@@ -50,8 +51,8 @@ public final class OnboardingService {
     private static final Logger log = LoggerFactory.getLogger(OnboardingService.class);
 
     /** The steps, in order. */
-    public static final List<String> STEPS = List.of("tenant", "key", "webhook-secret", "vapi-credential", "twilio-account",
-            "assistant", "phone-number", "attach");
+    public static final List<String> STEPS = List.of("tenant", "key", "webhook-secret", "vapi-credential",
+            "vapi-webhook-credential", "twilio-account", "assistant", "phone-number", "attach");
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -73,6 +74,8 @@ public final class OnboardingService {
 
     private final NumberProvisioning numbers;
 
+    private final VapiWebhookCredentials webhookCredentials;
+
     private final OwnershipStore ownership;
 
     private final AssistantTemplates templates;
@@ -87,7 +90,7 @@ public final class OnboardingService {
 
     OnboardingService(OnboardingRecords records, TenantRepository tenants, KeyService keys, SecretStore secrets,
             SecretWriter writer, CredentialRefresher refresher, TwilioAccountService twilioAccounts, NumberProvisioning numbers,
-            OwnershipStore ownership, AssistantTemplates templates, TenantApiClient tenantApi, WebhooksProperties webhooks,
+            VapiWebhookCredentials webhookCredentials, OwnershipStore ownership, AssistantTemplates templates, TenantApiClient tenantApi, WebhooksProperties webhooks,
             DatabaseClient db) {
         this.records = records;
         this.tenants = tenants;
@@ -97,6 +100,7 @@ public final class OnboardingService {
         this.refresher = refresher;
         this.twilioAccounts = twilioAccounts;
         this.numbers = numbers;
+        this.webhookCredentials = webhookCredentials;
         this.ownership = ownership;
         this.templates = templates;
         this.tenantApi = tenantApi;
@@ -175,6 +179,11 @@ public final class OnboardingService {
             case "key" -> issueKey(tenant, resumed);
             case "webhook-secret" -> writeSecret(SecretPath.tenantWebhook(tenant.id()), Map.of("signing_secret", randomSecret()));
             case "vapi-credential" -> (request.vapiMode() == VapiMode.DEDICATED_ORG) ? writeVapiKey(tenant, request) : skip();
+            // An operator-made credential in the tenant's org (legacy, shared secret) is kept as given.
+            case "vapi-webhook-credential" -> (request.vapiWebhookCredentialId() != null) ? skip()
+                    : this.webhookCredentials.credentialId(tenant.id())
+                        .switchIfEmpty(Mono.defer(() -> this.webhookCredentials.create(tenant)))
+                        .map(id -> Map.of("credentialId", id));
             case "twilio-account" -> twilioAccount(tenant, request);
             case "assistant" -> assistant(tenant, request, requestId);
             case "phone-number" -> phoneNumber(tenant, request, run);
@@ -315,6 +324,9 @@ public final class OnboardingService {
             }
             case "twilio-account" -> (tenant.telephonyMode() == TelephonyMode.PLATFORM_TWILIO)
                     ? this.twilioAccounts.closeSubaccount(tenant) : Mono.empty();
+            case "vapi-webhook-credential" -> Mono.justOrEmpty(step.ids().get("credentialId"))
+                .switchIfEmpty(this.webhookCredentials.credentialId(tenant.id()))
+                .flatMap(id -> this.webhookCredentials.delete(tenant, id));
             case "key" -> this.keys.revokeAll(tenant.id());
             case "tenant" -> deleteTenant(tenant.id());
             default -> Mono.empty();

@@ -78,11 +78,7 @@ public class NumberProvisioning {
         this.operations = operations;
         this.ownership = ownership;
         this.credentials = credentials;
-        Upstream vapiUpstream = upstreams.get("vapi");
-        if (vapiUpstream == null) {
-            throw new IllegalStateException("no vapi upstream configured");
-        }
-        this.vapi = vapiUpstream;
+        this.vapi = upstreams.require("vapi");
     }
 
     /**

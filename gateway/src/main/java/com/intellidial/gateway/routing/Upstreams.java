@@ -24,6 +24,15 @@ public final class Upstreams {
         return this.byName.get(name);
     }
 
+    /** The upstream with this name; fails at start-up wiring when it is not configured. */
+    public Upstream require(String name) {
+        Upstream upstream = this.byName.get(name);
+        if (upstream == null) {
+            throw new IllegalStateException("no " + name + " upstream configured");
+        }
+        return upstream;
+    }
+
     /** The upstream the exchange's matched route goes to, or {@code null} when no route matched. */
     public @Nullable Upstream forExchange(ServerWebExchange exchange) {
         Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);

@@ -19,12 +19,16 @@ import reactor.core.publisher.Mono;
 import com.intellidial.gateway.credentials.Secret;
 import com.intellidial.gateway.credentials.SecretPath;
 import com.intellidial.gateway.credentials.SecretStore;
+import com.intellidial.gateway.tenant.Tenant;
 import com.intellidial.gateway.web.GatewayException;
 import com.intellidial.gateway.web.ProblemType;
 
 /**
- * Checks that a server message really comes from VAPI: it must carry the platform's VAPI webhook
- * credential (vapi.md section 5.7), read from the secret store at {@code platform/vapi-webhook}.
+ * Checks that a server message really comes from VAPI: it must carry the tenant's own VAPI webhook
+ * credential (vapi.md section 5.7), read from the secret store at {@code tenants/{id}/vapi-webhook}
+ * (onboarding creates it), so a secret that leaks opens one tenant's webhook only. A tenant without
+ * one (set up before per-tenant credentials) is checked against the platform's, at
+ * {@code platform/vapi-webhook}; once a tenant has its own, the platform's is refused for it.
  * <ul>
  * <li>HMAC ({@code hmac_secret}): hex HMAC-SHA256 over {@code {timestamp}.{body}} in the signature
  * header, with a timestamp within the allowed clock skew (replays of old messages fail).</li>
@@ -53,17 +57,20 @@ class VapiWebhookAuthenticator {
 
     /**
      * Completes when the message is authentic; else fails with the problem to answer.
+     * @param tenantId the tenant of the webhook URL, whose credential is checked
      * @param headers the request headers
      * @param body the raw body, exactly as received
      */
-    Mono<Void> authenticate(HttpHeaders headers, byte[] body) {
+    Mono<Void> authenticate(String tenantId, HttpHeaders headers, byte[] body) {
         String signature = headers.getFirst(this.properties.signatureHeader());
         String bearer = headers.getFirst(this.properties.bearerHeader());
         if (isBlank(signature) && isBlank(bearer)) {
             return Mono.error(new GatewayException(ProblemType.UNAUTHENTICATED, "Missing VAPI webhook credential.")
                 .withHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer"));
         }
-        return this.secrets.read(SecretPath.platformVapiWebhook())
+        Mono<Secret> tenantOwn = Tenant.ID_PATTERN.matcher(tenantId).matches()
+                ? this.secrets.read(SecretPath.tenantVapiWebhook(tenantId)) : Mono.empty();
+        return tenantOwn.switchIfEmpty(Mono.defer(() -> this.secrets.read(SecretPath.platformVapiWebhook())))
             .switchIfEmpty(Mono.error(() -> new GatewayException(ProblemType.SERVICE_UNAVAILABLE,
                     "The VAPI webhook credential is not configured.")))
             .flatMap(secret -> verify(secret, headers, signature, bearer, body)

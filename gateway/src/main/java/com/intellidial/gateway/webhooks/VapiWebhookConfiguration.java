@@ -57,7 +57,8 @@ class VapiWebhookConfiguration {
         VapiWebhookHandler handler = new VapiWebhookHandler(
                 new VapiWebhookAuthenticator(secrets, properties.vapi(), clock), new VapiCallGuard(ownership), usage,
                 relay, new VapiAnswers(ownership), properties.vapi(), maxBody,
-                tenantId -> tenants.find(tenantId).hasElement());
+                tenantId -> tenants.find(tenantId).hasElement(),
+                new VapiReplays(properties.vapi().maxClockSkew(), clock, 200_000));
         return handler.route();
     }
 

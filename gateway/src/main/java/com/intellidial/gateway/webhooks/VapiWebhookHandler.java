@@ -22,9 +22,10 @@ import com.intellidial.gateway.web.ProblemType;
 
 /**
  * {@code POST /webhooks/vapi/{tenantId}}: the URL the isolation layer puts into a tenant's
- * assistants and phone numbers. In order: read the body (size-capped), authenticate VAPI
- * ({@link VapiWebhookAuthenticator}: 401/403), find the tenant (404), check the message is about
- * the tenant's call ({@link VapiCallGuard}: 404), meter it ({@link VapiUsageRecorder}, never
+ * assistants and phone numbers. In order: read the body (size-capped), authenticate VAPI with the
+ * tenant's credential ({@link VapiWebhookAuthenticator}: 401/403), find the tenant (404), refuse a
+ * stale message ({@link VapiReplays}: 403), check the message is about the tenant's call
+ * ({@link VapiCallGuard}: 404), acknowledge a notification already accepted without effect, meter it ({@link VapiUsageRecorder}, never
  * waits), then relay it ({@link TenantRelay}). Messages VAPI waits on are answered with the tenant's
  * answer within the deadline ({@link VapiAnswers}); all others are answered 200 at once and relayed
  * in the background. A suspended tenant's messages are still metered and relayed: the calls are
@@ -51,6 +52,8 @@ class VapiWebhookHandler {
 
     private final Function<String, Mono<Boolean>> tenantExists;
 
+    private final VapiReplays replays;
+
     /**
      * Creates the handler.
      * @param maxBodyBytes the largest body accepted ({@code gateway.limits.max-body-size})
@@ -58,7 +61,7 @@ class VapiWebhookHandler {
      */
     VapiWebhookHandler(VapiWebhookAuthenticator authenticator, VapiCallGuard guard, VapiUsageRecorder usage,
             TenantRelay relay, VapiAnswers answers, WebhooksProperties.Vapi properties, long maxBodyBytes,
-            Function<String, Mono<Boolean>> tenantExists) {
+            Function<String, Mono<Boolean>> tenantExists, VapiReplays replays) {
         this.authenticator = authenticator;
         this.guard = guard;
         this.usage = usage;
@@ -67,6 +70,7 @@ class VapiWebhookHandler {
         this.properties = properties;
         this.maxBodyBytes = maxBodyBytes;
         this.tenantExists = tenantExists;
+        this.replays = replays;
     }
 
     /** The route: {@code POST /webhooks/vapi/{tenantId}}, outside the proxied routes and their tenant-key filters. */
@@ -79,11 +83,15 @@ class VapiWebhookHandler {
         String requestId = GatewayAttributes.requestId(request.exchange());
         HttpHeaders headers = request.headers().asHttpHeaders();
         return readBody(request)
-            .flatMap(body -> this.authenticator.authenticate(headers, body).thenReturn(body))
+            .flatMap(body -> this.authenticator.authenticate(tenantId, headers, body).thenReturn(body))
             .flatMap(body -> requireTenant(tenantId).thenReturn(body))
             .map(VapiServerMessage::parse)
+            .doOnNext(this.replays::requireFresh)
             .flatMap(message -> this.guard.check(tenantId, message).thenReturn(message))
             .flatMap(message -> {
+                if (!this.replays.firstDelivery(tenantId, message)) {
+                    return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue("{\"received\":true}");
+                }
                 this.usage.record(tenantId, message);
                 if (message.expectsAnswer()) {
                     return this.relay.exchange(tenantId, message, requestId, deadline(message))

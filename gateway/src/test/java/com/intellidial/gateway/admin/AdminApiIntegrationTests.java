@@ -214,6 +214,26 @@ class AdminApiIntegrationTests {
                 "{\"apiKey\":\"whatever-123\"}").status()).as("shared-org tenants use the platform key").isEqualTo(409);
     }
 
+    @Test
+    void aTenantSetUpBeforePerTenantCredentialsGetsItsOwnVapiWebhookCredentialOnce() {
+        TestTenant tenant = this.tenants.create("adm-vwh", com.intellidial.gateway.tenant.VapiMode.SHARED_ORG,
+                com.intellidial.gateway.tenant.TelephonyMode.VAPI_NUMBER);
+        String path = "/admin/v1/tenants/" + tenant.id() + "/credentials/vapi-webhook";
+        AdminClient.Reply created = this.admin.send(ADMIN, HttpMethod.POST, path, null);
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        String credentialId = created.json().get("credentialId").stringValue();
+        assertThat(created.body()).doesNotContain("secret");
+        assertThat(this.admin.send(ADMIN, HttpMethod.POST, path, null).status()).as("one per tenant").isEqualTo(409);
+        // Assistants created from now on name it, not the platform's.
+        String requestId = "vwh-" + UUID.randomUUID();
+        this.web.post().uri("/vapi/assistant").header("Authorization", "Bearer " + tenant.apiKey()).header("X-Request-Id", requestId)
+            .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+            .bodyValue("{\"name\":\"after\",\"server\":{\"url\":\"https://client.example/hooks\"}}")
+            .exchange().expectStatus().isCreated();
+        assertThat(com.intellidial.gateway.support.TestUpstream.received(requestId).bodyAsString())
+            .contains("\"credentialId\":\"" + credentialId + "\"");
+    }
+
     private int vapiGet(TestTenant tenant, String path) {
         return this.web.get().uri(path).header("Authorization", "Bearer " + tenant.apiKey()).exchange().returnResult(byte[].class)
             .getStatus().value();

@@ -5,8 +5,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.StreamSupport;
 
 import com.intellidial.gateway.support.GatewayIntegrationTest;
 import com.intellidial.gateway.support.TestInfrastructure;
@@ -19,12 +21,14 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * One admin call takes a client from nothing to placing a call; a failure at any step leaves
@@ -41,6 +45,9 @@ class OnboardingIntegrationTests {
 
     @Autowired
     TestTenants tenants;
+
+    @Autowired
+    DatabaseClient db;
 
     @AfterEach
     void clearFaults() {
@@ -96,6 +103,43 @@ class OnboardingIntegrationTests {
         Reply status = get("/admin/v1/onboardings/" + result.get("onboardingId").stringValue());
         assertThat(status.json().get("state").stringValue()).isEqualTo("completed");
         assertThat(status.body()).doesNotContain(apiKey).doesNotContain(result.get("webhookSigningSecret").stringValue());
+    }
+
+    @Test
+    void aClientsWebhookOpensWithItsOwnCredentialOnly() {
+        String id = "cred-" + suffix();
+        JsonNode result = onboard(UUID.randomUUID().toString(), request(id, "shared-org", "{\"mode\":\"vapi-number\"}")).json();
+        String apiKey = result.get("apiKey").stringValue();
+        // Its own HMAC credential in the platform's org, named next to its assistant's webhook URL.
+        JsonNode credential = StreamSupport.stream(JSON.readTree(platformVapi("/credential?limit=1000")).spliterator(), false)
+            .filter(item -> ("intellidial " + id).equals(item.path("name").stringValue()))
+            .findFirst().orElseThrow();
+        assertThat(credential.at("/authenticationPlan/type").stringValue()).isEqualTo("hmac");
+        JsonNode assistant = JSON.readTree(platformVapi("/assistant/" + result.get("assistantId").stringValue()));
+        assertThat(assistant.at("/server/credentialId").stringValue()).isEqualTo(credential.get("id").stringValue())
+            .isNotEqualTo(TestInfrastructure.VAPI_WEBHOOK_CREDENTIAL_ID);
+
+        // The platform's bearer token (shared by every older tenant) does not open this tenant's webhook.
+        String forged = "{\"message\":{\"type\":\"status-update\",\"status\":\"ended\",\"call\":{\"id\":\"x\"}}}";
+        this.web.post().uri("/webhooks/vapi/" + id)
+            .header(HttpHeaders.AUTHORIZATION, "Bearer " + TestUpstream.VAPI_WEBHOOK_TOKEN)
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue(forged)
+            .exchange()
+            .expectStatus().isForbidden();
+
+        // A real call: VAPI signs its messages with the tenant's credential, and the call reaches the ledger.
+        this.web.post().uri("/vapi/call")
+            .header(HttpHeaders.AUTHORIZATION, "Bearer " + apiKey)
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue("{\"customer\":{\"number\":\"+14155550125\"}}")
+            .exchange().expectStatus().isCreated();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(this.db
+            .sql("select coalesce(sum(calls_ended), 0) as ended from usage_hourly where tenant_id = :t")
+            .bind("t", id)
+            .map(row -> row.get("ended", Long.class))
+            .one()
+            .block()).isEqualTo(1L));
     }
 
     @Test
@@ -164,8 +208,10 @@ class OnboardingIntegrationTests {
     void aFailureAtEachStepUndoesEverythingBeforeIt() {
         record Fault(String path, String step, List<String> undone) {
         }
-        for (Fault fault : List.of(new Fault("/assistant", "assistant", List.of("webhook-secret", "key", "tenant")),
-                new Fault("/phone-number", "phone-number", List.of("assistant", "webhook-secret", "key", "tenant")))) {
+        for (Fault fault : List.of(new Fault("/assistant", "assistant",
+                List.of("vapi-webhook-credential", "webhook-secret", "key", "tenant")),
+                new Fault("/phone-number", "phone-number",
+                        List.of("assistant", "vapi-webhook-credential", "webhook-secret", "key", "tenant")))) {
             String id = "fail-" + suffix();
             TestUpstream.simulator().faults().failNext(fault.path(), 500, 1);
             Reply failed = onboard(UUID.randomUUID().toString(), request(id, "shared-org", "{\"mode\":\"vapi-number\"}"));
@@ -180,6 +226,7 @@ class OnboardingIntegrationTests {
             assertThat(assistants).doesNotContain("/webhooks/vapi/" + id);
             String numbers = platformVapi("/phone-number?limit=1000");
             assertThat(numbers).doesNotContain("\"" + id + " ");
+            assertThat(platformVapi("/credential?limit=1000")).doesNotContain("intellidial " + id + "\"");
             Reply status = get("/admin/v1/onboardings/" + failed.json().get("onboardingId").stringValue());
             assertThat(status.json().get("state").stringValue()).isEqualTo("failed");
         }

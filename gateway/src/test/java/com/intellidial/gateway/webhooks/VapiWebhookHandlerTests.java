@@ -60,7 +60,8 @@ class VapiWebhookHandlerTests {
         this.acme = TenantEndpoint.start();
         LocalSecretStore secrets = new LocalSecretStore(Map.of("platform/vapi-webhook",
                 Map.of("bearer_token", BEARER, "hmac_secret", HMAC_SECRET), "tenants/acme/webhook",
-                Map.of("signing_secret", ACME_SECRET), "tenants/globex/webhook", Map.of("signing_secret", "whsec-globex")));
+                Map.of("signing_secret", ACME_SECRET), "tenants/globex/webhook", Map.of("signing_secret", "whsec-globex"),
+                "tenants/globex/vapi-webhook", Map.of("hmac_secret", GLOBEX_HMAC, "credential_id", "cred-globex")));
         VapiOwnership ownership = new VapiOwnership() {
 
             @Override
@@ -88,7 +89,8 @@ class VapiWebhookHandlerTests {
         VapiWebhookHandler handler = new VapiWebhookHandler(new VapiWebhookAuthenticator(secrets, vapi, clock),
                 new VapiCallGuard(ownership), (tenantId, message) -> this.metered.add(tenantId + ":" + message.type()),
                 relay, new VapiAnswers(ownership), vapi, 64 * 1024,
-                tenantId -> Mono.just(tenantId.equals("acme") || tenantId.equals("globex")));
+                tenantId -> Mono.just(tenantId.equals("acme") || tenantId.equals("globex")),
+                new VapiReplays(vapi.maxClockSkew(), clock, 1000));
         this.client = WebTestClient.bindToRouterFunction(handler.route())
             .handlerStrategies(HandlerStrategies.builder()
                 .exceptionHandler((exchange, ex) -> (ex instanceof GatewayException problem)
@@ -164,9 +166,9 @@ class VapiWebhookHandlerTests {
 
     @Test
     void acceptsAValidHmacSignatureInSecondsOrMilliseconds() {
-        String body = statusUpdate("call-acme", "ringing");
         for (String timestamp : List.of(Long.toString(Instant.now().getEpochSecond()),
                 Long.toString(Instant.now().toEpochMilli()))) {
+            String body = statusUpdate("call-acme", "ringing-" + timestamp);
             this.client.post().uri("/webhooks/vapi/acme")
                 .header("x-timestamp", timestamp)
                 .header("x-signature", vapiHmac(HMAC_SECRET, timestamp, body))
@@ -176,6 +178,58 @@ class VapiWebhookHandlerTests {
                 .expectStatus().isOk();
         }
         assertThat(this.metered).containsExactly("acme:status-update", "acme:status-update");
+    }
+
+    @Test
+    void aTenantWithItsOwnCredentialRefusesThePlatformsAndAnotherTenantsSecret() {
+        String body = statusUpdate("call-globex", "ringing");
+        // A leaked platform token (or another tenant's secret) no longer opens this tenant's webhook.
+        this.client.post().uri("/webhooks/vapi/globex")
+            .header(HttpHeaders.AUTHORIZATION, "Bearer " + BEARER)
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue(body)
+            .exchange()
+            .expectStatus().isForbidden();
+        String now = Long.toString(Instant.now().getEpochSecond());
+        this.client.post().uri("/webhooks/vapi/globex")
+            .header("x-timestamp", now)
+            .header("x-signature", vapiHmac(HMAC_SECRET, now, body))
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue(body)
+            .exchange()
+            .expectStatus().isForbidden();
+        // Nor does the tenant's own secret open another tenant's.
+        String acmeBody = statusUpdate("call-acme", "ringing");
+        this.client.post().uri("/webhooks/vapi/acme")
+            .header("x-timestamp", now)
+            .header("x-signature", vapiHmac(GLOBEX_HMAC, now, acmeBody))
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue(acmeBody)
+            .exchange()
+            .expectStatus().isForbidden();
+        assertThat(this.metered).isEmpty();
+        this.client.post().uri("/webhooks/vapi/globex")
+            .header("x-timestamp", now)
+            .header("x-signature", vapiHmac(GLOBEX_HMAC, now, body))
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue(body)
+            .exchange()
+            .expectStatus().isOk();
+        assertThat(this.metered).containsExactly("globex:status-update");
+    }
+
+    @Test
+    void aReplayedBearerMessageIsRefusedWhenStaleAndHasNoEffectWhenRepeated() {
+        String stale = "{\"message\":{\"type\":\"status-update\",\"status\":\"ended\",\"timestamp\":"
+                + Instant.now().minus(Duration.ofMinutes(10)).toEpochMilli() + ",\"call\":{\"id\":\"call-acme\"}}}";
+        post("acme", stale).expectStatus().isForbidden().expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        assertNothingMeteredOrRelayed();
+        String fresh = "{\"message\":{\"type\":\"status-update\",\"status\":\"ended\",\"timestamp\":"
+                + Instant.now().toEpochMilli() + ",\"call\":{\"id\":\"call-acme\"}}}";
+        for (int i = 0; i < 3; i++) {
+            post("acme", fresh).expectStatus().isOk();
+        }
+        assertThat(this.metered).containsExactly("acme:status-update");
     }
 
     @Test
@@ -326,7 +380,19 @@ class VapiWebhookHandlerTests {
         assertNothingMeteredOrRelayed();
     }
 
+    private static final String GLOBEX_HMAC = "globex-own-webhook-secret";
+
+    /** Posts as VAPI does: with the platform's bearer token, or for globex (which has its own) signed with its secret. */
     private WebTestClient.ResponseSpec post(String tenantId, String body) {
+        if (tenantId.equals("globex")) {
+            String now = Long.toString(Instant.now().getEpochSecond());
+            return this.client.post().uri("/webhooks/vapi/globex")
+                .header("x-timestamp", now)
+                .header("x-signature", vapiHmac(GLOBEX_HMAC, now, body))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange();
+        }
         return this.client.post().uri("/webhooks/vapi/" + tenantId)
             .header(HttpHeaders.AUTHORIZATION, "Bearer " + BEARER)
             .contentType(MediaType.APPLICATION_JSON)

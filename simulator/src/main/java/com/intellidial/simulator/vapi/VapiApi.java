@@ -30,6 +30,7 @@ public final class VapiApi implements VendorApi, AutoCloseable {
             VapiFamily.crud(CALLS).filteredBy("id", "assistantId", "phoneNumberId").createdBy(VapiCalls::create),
             VapiFamily.crud("/squad"),
             VapiFamily.crud("/tool"),
+            VapiFamily.crud("/credential").createdBy(VapiCreators::credential),
             VapiFamily.crud("/file").filteredBy("purpose").requiring("purpose").createdBy(VapiFiles::upload),
             VapiFamily.crud(VapiKnowledgeBaseFiles.KNOWLEDGE_BASES),
             VapiFamily.crud("/campaign").paginated().filteredBy("id", "status").createdBy(VapiCreators::campaign),

@@ -221,7 +221,8 @@ final class VapiCallProgress implements AutoCloseable {
 
         private void report(ObjectNode message) {
             if (this.messages.contains(Json.text(message, "type"))) {
-                webhooks.send(this.server, message);
+                JsonNode credential = stored(this.orgId, "/credential", Json.text(this.server, "credentialId"));
+                webhooks.send(this.server, message, credential.get("authenticationPlan"));
             }
         }
     }

@@ -4,6 +4,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import com.intellidial.simulator.http.Json;
+
 /** Creators for families whose stored object adds server-side defaults to the request body. */
 final class VapiCreators {
 
@@ -64,6 +66,32 @@ final class VapiCreators {
         ObjectNode body = required(request.jsonBody(), "evalId");
         resources.fetch("/eval", request.orgId(), body.get("evalId").asString(""));
         body.put("status", "queued");
+        return resources.insert(family, request.orgId(), body);
+    }
+
+    /**
+     * {@code POST /credential}: requires {@code provider}; a {@code webhook} credential requires an
+     * {@code authenticationPlan} of type {@code bearer} (with {@code token}), {@code hmac} (with
+     * {@code secretKey}) or {@code oauth2} (vapi.md section 5.7). Server messages of servers naming
+     * it by {@code credentialId} are then authenticated with it ({@link VapiWebhooks}).
+     */
+    static JsonNode credential(VapiResources resources, VapiFamily family, VapiRequest request) {
+        ObjectNode body = required(request.jsonBody(), "provider");
+        if ("webhook".equals(Json.text(body, "provider"))) {
+            if (!(body.get("authenticationPlan") instanceof ObjectNode plan)) {
+                throw VapiException.validation("authenticationPlan should not be empty");
+            }
+            String type = Json.text(plan, "type");
+            String secret = switch (String.valueOf(type)) {
+                case "bearer" -> "token";
+                case "hmac" -> "secretKey";
+                case "oauth2" -> "clientSecret";
+                default -> throw VapiException.validation("authenticationPlan.type must be one of bearer, hmac, oauth2");
+            };
+            if (Json.text(plan, secret) == null) {
+                throw VapiException.validation("authenticationPlan." + secret + " should not be empty");
+            }
+        }
         return resources.insert(family, request.orgId(), body);
     }
 

@@ -24,8 +24,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Sends VAPI server messages ({@code {"message":{…}}}) to a {@code server.url} without blocking, with the configured
- * webhook credential (bearer and/or HMAC, vapi.md section 5.7), the server's {@code timeoutSeconds} and its
+ * Sends VAPI server messages ({@code {"message":{…}}}) to a {@code server.url} without blocking, authenticated with
+ * the {@code authenticationPlan} of the org's credential the server names by {@code credentialId} (bearer or HMAC,
+ * vapi.md section 5.7), else with the simulator's configured webhook credential (standing for an org-level one), the
+ * server's {@code timeoutSeconds} and its
  * {@code backoffPlan} (or the simulator's default retries); failures are logged at debug.
  */
 final class VapiWebhooks {
@@ -44,8 +46,11 @@ final class VapiWebhooks {
         this.clock = clock;
     }
 
-    /** Sends {@code message} to the server in the background, retrying as its backoff plan says. */
-    void send(ObjectNode server, ObjectNode message) {
+    /**
+     * Sends {@code message} to the server in the background, retrying as its backoff plan says.
+     * @param plan the {@code authenticationPlan} of the credential the server names, or {@code null}
+     */
+    void send(ObjectNode server, ObjectNode message, @Nullable JsonNode plan) {
         String url = Json.text(server, "url");
         if (url == null) {
             return;
@@ -53,33 +58,35 @@ final class VapiWebhooks {
         ObjectNode envelope = Json.object();
         envelope.set("message", message);
         byte[] body = Json.write(envelope);
-        Plan plan = Plan.of(server, this.config);
+        Plan retries = Plan.of(server, this.config);
+        Authentication authentication = (plan instanceof ObjectNode object) ? Authentication.of(object)
+                : new Authentication(this.config.vapiWebhookBearer(), "Authorization", true, this.config.vapiWebhookHmacSecret());
         String type = String.valueOf(Json.text(message, "type"));
-        attempt(url, body, plan, 0).subscribe(status -> log.debug("{} to {} answered {}", type, url, status),
+        attempt(url, body, retries, authentication, 0).subscribe(status -> log.debug("{} to {} answered {}", type, url, status),
                 error -> log.debug("{} to {} failed: {}", type, url, error.toString()));
     }
 
-    private Mono<Integer> attempt(String url, byte[] body, Plan plan, int retry) {
-        return Mono.defer(() -> post(url, body, plan.timeout()))
+    private Mono<Integer> attempt(String url, byte[] body, Plan plan, Authentication authentication, int retry) {
+        return Mono.defer(() -> post(url, body, plan.timeout(), authentication))
             .onErrorResume(error -> Mono.just(-1))
             .flatMap(status -> {
                 boolean failed = status < 200 || status >= 300;
                 if (!failed || retry >= plan.maxRetries() || plan.excluded().contains(status)) {
                     return Mono.just(status);
                 }
-                return Mono.delay(plan.delay(retry)).then(attempt(url, body, plan, retry + 1));
+                return Mono.delay(plan.delay(retry)).then(attempt(url, body, plan, authentication, retry + 1));
             });
     }
 
-    private Mono<Integer> post(String url, byte[] body, Duration timeout) {
+    private Mono<Integer> post(String url, byte[] body, Duration timeout, Authentication authentication) {
         String timestamp = Long.toString(this.clock.millis());
-        String bearer = this.config.vapiWebhookBearer();
-        String hmac = this.config.vapiWebhookHmacSecret();
+        String bearer = authentication.bearer();
+        String hmac = authentication.hmacSecret();
         return this.client.responseTimeout(timeout)
             .headers(headers -> {
                 headers.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
                 if (bearer != null) {
-                    headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + bearer);
+                    headers.set(authentication.bearerHeader(), authentication.bearerPrefix() ? "Bearer " + bearer : bearer);
                 }
                 if (hmac != null) {
                     headers.set("x-timestamp", timestamp);
@@ -104,6 +111,21 @@ final class VapiWebhooks {
         }
         catch (GeneralSecurityException ex) {
             throw new IllegalStateException("HmacSHA256 is unavailable", ex);
+        }
+    }
+
+    /** The headers a credential adds: a bearer token (header, prefix) and/or an HMAC-SHA256 signature. */
+    private record Authentication(@Nullable String bearer, String bearerHeader, boolean bearerPrefix,
+            @Nullable String hmacSecret) {
+
+        static Authentication of(ObjectNode plan) {
+            if ("hmac".equals(Json.text(plan, "type"))) {
+                return new Authentication(null, "Authorization", true, Json.text(plan, "secretKey"));
+            }
+            String header = Json.text(plan, "headerName");
+            JsonNode prefix = plan.get("bearerPrefixEnabled");
+            return new Authentication(Json.text(plan, "token"), (header != null) ? header : "Authorization",
+                    prefix == null || !prefix.isBoolean() || prefix.asBoolean(), null);
         }
     }
 
