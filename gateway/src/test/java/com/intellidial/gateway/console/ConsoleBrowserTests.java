@@ -223,7 +223,8 @@ class ConsoleBrowserTests {
             assertThat(this.page.locator("h1").textContent()).isEqualTo("The onboarding failed");
             assertThat(this.page.locator("[role=alert]").textContent()).contains("assistant");
             assertThat(this.page.locator("dl.facts dd").first().textContent()).isEqualTo("assistant");
-            assertThat(this.page.locator("main ul li").allTextContents()).containsExactly("webhook-secret", "key", "tenant");
+            assertThat(this.page.locator("main ul li").allTextContents())
+                .containsExactly("vapi-webhook-credential", "webhook-secret", "key", "tenant");
             assertThat(this.page.content()).doesNotContain("Exception").doesNotContain("at com.");
         }
         finally {
