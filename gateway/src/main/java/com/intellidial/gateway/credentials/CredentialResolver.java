@@ -1,6 +1,5 @@
 package com.intellidial.gateway.credentials;
 
-import com.intellidial.gateway.routing.Upstream;
 import com.intellidial.gateway.tenant.Tenant;
 import com.intellidial.gateway.web.GatewayException;
 import com.intellidial.gateway.web.ProblemType;
@@ -8,7 +7,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Turns (tenant, upstream) into the credential to attach, reading the credential cache. Fails
+ * Turns (tenant, upstream: any {@link CredentialSource}) into the credential to attach, reading the credential cache. Fails
  * closed: a missing, deleted or unreadable secret is a 503 problem, never an empty credential.
  */
 @Component
@@ -21,7 +20,7 @@ public class CredentialResolver {
     }
 
     /** The tenant's credential for the upstream, or a {@link GatewayException}. */
-    public Mono<Credential> resolve(Tenant tenant, Upstream upstream) {
+    public Mono<Credential> resolve(Tenant tenant, CredentialSource upstream) {
         return Mono.defer(() -> credential(upstream, this.store.read(upstream.secretPath(tenant))));
     }
 
@@ -34,7 +33,7 @@ public class CredentialResolver {
      * @param rejected the credential the upstream rejected
      * @return a different credential, empty, or a {@link GatewayException} when none can be read
      */
-    Mono<Credential> replacement(Tenant tenant, Upstream upstream, Credential rejected) {
+    public Mono<Credential> replacement(Tenant tenant, CredentialSource upstream, Credential rejected) {
         return Mono.defer(() -> {
             SecretPath path = upstream.secretPath(tenant);
             return credential(upstream, this.store.read(path))
@@ -44,7 +43,7 @@ public class CredentialResolver {
         });
     }
 
-    private static Mono<Credential> credential(Upstream upstream, Mono<Secret> secret) {
+    private static Mono<Credential> credential(CredentialSource upstream, Mono<Secret> secret) {
         return secret
             .onErrorMap(ex -> !(ex instanceof GatewayException), ex -> new GatewayException(
                     ProblemType.CREDENTIAL_UNAVAILABLE, "The " + upstream.name() + " credential cannot be read right now", ex))

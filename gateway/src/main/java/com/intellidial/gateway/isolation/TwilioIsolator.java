@@ -48,8 +48,8 @@ import com.intellidial.gateway.tenant.TenantContext;
 import com.intellidial.gateway.web.GatewayAttributes;
 import com.intellidial.gateway.web.GatewayException;
 import com.intellidial.gateway.web.ProblemType;
-import com.intellidial.gateway.webhooks.RelayTargetGuard;
-import com.intellidial.gateway.webhooks.WebhooksProperties;
+import com.intellidial.gateway.callbacks.RelayTargetGuard;
+import com.intellidial.gateway.callbacks.WebhooksProperties;
 
 /**
  * Isolation for {@code /twilio/2010-04-01/Accounts/{any}/...}. Every request has matched an allowed

@@ -20,7 +20,7 @@ import com.intellidial.gateway.provisioning.VapiWebhookCredentials;
 import com.intellidial.gateway.routing.Upstreams;
 import com.intellidial.gateway.tenant.KeyService;
 import com.intellidial.gateway.tenant.TenantRepository;
-import com.intellidial.gateway.webhooks.WebhooksProperties;
+import com.intellidial.gateway.callbacks.WebhooksProperties;
 
 /** The onboarding saga and its assistant templates ({@code gateway.onboarding.templates}). */
 @Configuration(proxyBeanMethods = false)

@@ -35,7 +35,7 @@ import com.intellidial.gateway.tenant.TenantRepository;
 import com.intellidial.gateway.tenant.VapiMode;
 import com.intellidial.gateway.web.GatewayException;
 import com.intellidial.gateway.web.ProblemType;
-import com.intellidial.gateway.webhooks.WebhooksProperties;
+import com.intellidial.gateway.callbacks.WebhooksProperties;
 
 /**
  * Onboarding as a saga: tenant, first key, webhook signing secret, the tenant's VAPI key

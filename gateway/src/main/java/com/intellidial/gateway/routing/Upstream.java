@@ -3,8 +3,7 @@ package com.intellidial.gateway.routing;
 import java.net.URI;
 
 import com.intellidial.gateway.credentials.Credential;
-import com.intellidial.gateway.credentials.Secret;
-import com.intellidial.gateway.credentials.SecretPath;
+import com.intellidial.gateway.credentials.CredentialSource;
 import com.intellidial.gateway.tenant.Tenant;
 
 /**
@@ -12,19 +11,15 @@ import com.intellidial.gateway.tenant.Tenant;
  * secret becomes a credential, and how the final upstream URL is scoped to the tenant. One
  * implementation per vendor, so filters never branch on the vendor.
  */
-public interface Upstream {
+public interface Upstream extends CredentialSource {
 
     /** The route id and catalog name ({@code vapi}, {@code twilio}). */
+    @Override
     String name();
 
     /** The upstream origin; credentials are attached only to URLs with exactly this origin. */
     URI baseUri();
 
-    /**
-     * The secret holding the tenant's credential for this upstream.
-     * @throws com.intellidial.gateway.web.GatewayException when the tenant may not use this upstream
-     */
-    SecretPath secretPath(Tenant tenant);
 
     /**
      * Whether the tenant's credential is shared with other tenants (a shared VAPI org, a shared
@@ -32,11 +27,6 @@ public interface Upstream {
      */
     boolean sharedCredential(Tenant tenant);
 
-    /**
-     * Turns a stored secret into the credential to send.
-     * @throws com.intellidial.gateway.web.GatewayException when the secret lacks a required field
-     */
-    Credential credential(Secret secret);
 
     /**
      * The URL actually sent upstream for {@code target} (already on {@link #baseUri()}).

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import com.intellidial.gateway.tenant.TenantContext;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -30,7 +29,7 @@ public class ProblemRenderer {
         problem.headers().forEach(response.getHeaders()::set);
         String requestId = GatewayAttributes.requestId(exchange);
         response.getHeaders().set(GatewayHeaders.REQUEST_ID, requestId);
-        TenantContext tenant = GatewayAttributes.get(exchange, GatewayAttributes.TENANT, TenantContext.class);
+        TenantScoped tenant = GatewayAttributes.get(exchange, GatewayAttributes.TENANT, TenantScoped.class);
         byte[] body = toJson(problem, exchange.getRequest().getPath().value(), requestId,
                 (tenant != null) ? tenant.tenantId() : null);
         DataBuffer buffer = response.bufferFactory().wrap(body);

@@ -23,6 +23,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
+import com.intellidial.gateway.callbacks.RelayTargetGuard;
+import com.intellidial.gateway.callbacks.WebhooksProperties;
 import com.intellidial.gateway.credentials.SecretPath;
 import com.intellidial.gateway.credentials.SecretStore;
 import com.intellidial.gateway.web.GatewayHeaders;

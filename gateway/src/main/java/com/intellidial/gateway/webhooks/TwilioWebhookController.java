@@ -23,6 +23,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
+import com.intellidial.gateway.callbacks.WebhooksProperties;
 import com.intellidial.gateway.credentials.Secret;
 import com.intellidial.gateway.credentials.SecretPath;
 import com.intellidial.gateway.credentials.SecretStore;

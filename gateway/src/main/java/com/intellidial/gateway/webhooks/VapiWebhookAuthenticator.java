@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import reactor.core.publisher.Mono;
 
+import com.intellidial.gateway.callbacks.WebhooksProperties;
 import com.intellidial.gateway.credentials.Secret;
 import com.intellidial.gateway.credentials.SecretPath;
 import com.intellidial.gateway.credentials.SecretStore;

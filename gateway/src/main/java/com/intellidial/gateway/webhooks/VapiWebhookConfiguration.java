@@ -14,6 +14,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
+import com.intellidial.gateway.callbacks.RelayTargetGuard;
+import com.intellidial.gateway.callbacks.WebhooksProperties;
 import com.intellidial.gateway.credentials.SecretStore;
 import com.intellidial.gateway.isolation.OwnershipStore;
 import com.intellidial.gateway.isolation.WebhookTargets;

@@ -15,6 +15,7 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
+import com.intellidial.gateway.callbacks.WebhooksProperties;
 import com.intellidial.gateway.tenant.Tenant;
 import com.intellidial.gateway.web.GatewayAttributes;
 import com.intellidial.gateway.web.GatewayException;

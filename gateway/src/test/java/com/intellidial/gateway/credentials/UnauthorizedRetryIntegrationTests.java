@@ -9,7 +9,7 @@ import com.intellidial.gateway.support.GatewayIntegrationTest;
 import com.intellidial.gateway.support.TestTenants;
 import com.intellidial.gateway.support.TestTenants.TestTenant;
 import com.intellidial.gateway.support.TestUpstream;
-import com.intellidial.gateway.webhooks.WebhooksProperties;
+import com.intellidial.gateway.callbacks.WebhooksProperties;
 import com.intellidial.simulator.RecordedRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;

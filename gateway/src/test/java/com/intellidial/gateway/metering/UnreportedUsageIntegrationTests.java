@@ -15,7 +15,7 @@ import com.intellidial.gateway.support.TestUpstream;
 import com.intellidial.gateway.tenant.TelephonyMode;
 import com.intellidial.gateway.tenant.VapiMode;
 import com.intellidial.gateway.web.GatewayHeaders;
-import com.intellidial.gateway.webhooks.WebhooksProperties;
+import com.intellidial.gateway.callbacks.WebhooksProperties;
 import com.intellidial.simulator.RecordedRequest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 
+import com.intellidial.gateway.callbacks.WebhooksProperties;
 import com.intellidial.gateway.credentials.LocalSecretStore;
 
 import static org.assertj.core.api.Assertions.assertThat;

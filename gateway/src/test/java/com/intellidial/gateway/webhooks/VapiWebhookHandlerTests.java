@@ -25,6 +25,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.server.HandlerStrategies;
 import reactor.core.publisher.Mono;
 
+import com.intellidial.gateway.callbacks.WebhooksProperties;
 import com.intellidial.gateway.credentials.LocalSecretStore;
 import com.intellidial.gateway.web.GatewayException;
 import com.intellidial.gateway.web.ProblemRenderer;

@@ -1,12 +1,12 @@
-package com.intellidial.gateway.credentials;
+package com.intellidial.gateway.routing;
 
 import java.net.URI;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
-import com.intellidial.gateway.routing.Upstream;
-import com.intellidial.gateway.routing.Upstreams;
+import com.intellidial.gateway.credentials.Credential;
+import com.intellidial.gateway.credentials.CredentialResolver;
 import com.intellidial.gateway.tenant.Tenant;
 import com.intellidial.gateway.tenant.TenantContext;
 import com.intellidial.gateway.web.FilterOrder;

@@ -1,4 +1,4 @@
-package com.intellidial.gateway.webhooks;
+package com.intellidial.gateway.callbacks;
 
 import java.net.InetAddress;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package com.intellidial.gateway.webhooks;
+package com.intellidial.gateway.callbacks;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -83,7 +83,7 @@ public final class RelayTargetGuard {
      * The HTTP client relays use: the connect timeout, and unless private targets are allowed,
      * Reactor Netty's non-blocking DNS resolver wrapped so that a blocked address fails resolution.
      */
-    HttpClient httpClient(Duration connectTimeout) {
+    public HttpClient httpClient(Duration connectTimeout) {
         HttpClient client = HttpClient.create()
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis());
         return this.allowPrivateTargets ? client
@@ -91,7 +91,7 @@ public final class RelayTargetGuard {
     }
 
     /** Whether a relay failed because its target was refused here (such failures are not retried). */
-    static boolean isBlockedTarget(Throwable error) {
+    public static boolean isBlockedTarget(Throwable error) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof BlockedTargetException) {
                 return true;

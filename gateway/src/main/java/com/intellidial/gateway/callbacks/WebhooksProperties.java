@@ -1,4 +1,4 @@
-package com.intellidial.gateway.webhooks;
+package com.intellidial.gateway.callbacks;
 
 import java.net.URI;
 import java.time.Duration;
