@@ -90,8 +90,8 @@ public final class OnboardingService {
 
     OnboardingService(OnboardingRecords records, TenantRepository tenants, KeyService keys, SecretStore secrets,
             SecretWriter writer, CredentialRefresher refresher, TwilioAccountService twilioAccounts, NumberProvisioning numbers,
-            VapiWebhookCredentials webhookCredentials, OwnershipStore ownership, AssistantTemplates templates, TenantApiClient tenantApi, WebhooksProperties webhooks,
-            DatabaseClient db) {
+            VapiWebhookCredentials webhookCredentials, OwnershipStore ownership, AssistantTemplates templates,
+            TenantApiClient tenantApi, WebhooksProperties webhooks, DatabaseClient db) {
         this.records = records;
         this.tenants = tenants;
         this.keys = keys;

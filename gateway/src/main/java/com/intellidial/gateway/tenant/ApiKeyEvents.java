@@ -10,8 +10,9 @@ import com.intellidial.gateway.cluster.ClusterEvents;
 /**
  * Keeps every instance's key cache coherent through the {@value #CHANNEL} cluster channel: a
  * revoked or rotated key ({@code key:<keyId>}) and a suspended, resumed or offboarded tenant
- * ({@code tenant:<tenantId>}, also dropped from the {@link TenantDirectory}) are evicted everywhere within the notification's delivery time. What
- * was sent while an instance was disconnected is lost, so a reconnect drops the whole cache.
+ * ({@code tenant:<tenantId>}, also dropped from the {@link TenantDirectory}) are evicted everywhere
+ * within the notification's delivery time. What was sent while an instance was disconnected is
+ * lost, so a reconnect drops the whole cache.
  */
 public final class ApiKeyEvents extends ClusterEventListener {
 

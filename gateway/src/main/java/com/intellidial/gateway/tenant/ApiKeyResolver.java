@@ -89,14 +89,17 @@ public class ApiKeyResolver {
         if (presented.size() > 1) {
             return Mono.error(unauthenticated("Conflicting API keys were sent; send exactly one"));
         }
-        String key = presented.iterator().next();
+        Optional<ApiKey> parsed = ApiKey.parse(presented.iterator().next());
+        if (parsed.isEmpty()) {
+            return Mono.error(malformed());
+        }
+        ApiKey key = parsed.get();
         FailedAuthentications failures = this.failures;
         if (failures == null) {
             return resolve(key);
         }
         return Mono.defer(() -> {
-            Optional<ApiKey> parsed = ApiKey.parse(key);
-            if (parsed.isPresent() && this.cache.getIfPresent(parsed.get().keyId()) == null) {
+            if (this.cache.getIfPresent(key.keyId()) == null) {
                 failures.checkAllowed(client);
             }
             return resolve(key);
@@ -110,11 +113,10 @@ public class ApiKeyResolver {
      * expired keys (one answer for all, so it is no oracle), {@code TENANT_SUSPENDED} for a suspended tenant
      */
     public Mono<TenantContext> resolve(String presented) {
-        Optional<ApiKey> parsed = ApiKey.parse(presented);
-        if (parsed.isEmpty()) {
-            return Mono.error(unauthenticated("The API key is malformed"));
-        }
-        ApiKey key = parsed.get();
+        return ApiKey.parse(presented).map(this::resolve).orElseGet(() -> Mono.error(malformed()));
+    }
+
+    private Mono<TenantContext> resolve(ApiKey key) {
         return Mono.fromFuture(this.cache.get(key.keyId()), true).flatMap(found -> {
             KeyRecord record = found.orElse(null);
             if (record == null || !key.matches(record.secretHash()) || !record.usableAt(this.clock.instant())) {
@@ -147,6 +149,10 @@ public class ApiKeyResolver {
     /** Drops every cached key (e.g. after missing cluster events while disconnected). */
     public void evictAll() {
         this.cache.synchronous().invalidateAll();
+    }
+
+    private static GatewayException malformed() {
+        return unauthenticated("The API key is malformed");
     }
 
     static GatewayException unauthenticated(String detail) {

@@ -4,6 +4,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -64,13 +65,8 @@ public class FailedAuthentications {
         if (address == null) {
             return (client != null) ? client.getHostString() : "unknown";
         }
-        byte[] bytes = address.getAddress();
         if (address instanceof Inet6Address) {
-            StringBuilder prefix = new StringBuilder("v6:");
-            for (int i = 0; i < 8; i++) {
-                prefix.append(String.format("%02x", bytes[i]));
-            }
-            return prefix.toString();
+            return "v6:" + HexFormat.of().formatHex(address.getAddress(), 0, 8);
         }
         return address.getHostAddress();
     }
