@@ -21,6 +21,7 @@ import com.intellidial.gateway.support.GatewayIntegrationTest;
 import com.intellidial.gateway.support.TestInfrastructure;
 import com.intellidial.gateway.support.TestTenants;
 import com.intellidial.gateway.support.TestTenants.TestTenant;
+import com.intellidial.gateway.tenant.ApiKeyEvents;
 import com.intellidial.gateway.tenant.TelephonyMode;
 import com.intellidial.gateway.tenant.VapiMode;
 
@@ -44,10 +45,13 @@ class FailedAuthenticationIntegrationTests {
     @Autowired
     TestTenants tenants;
 
+    @Autowired
+    ApiKeyEvents keyEvents;
+
     @BeforeAll
     static void start() {
         gateway = ExtraGateway.start(Map.of("gateway.authentication.max-failures", Integer.toString(MAX_FAILURES),
-                "gateway.authentication.failure-window", "3s"));
+                "gateway.authentication.failure-window", "8s"));
     }
 
     @AfterAll
@@ -62,7 +66,9 @@ class FailedAuthenticationIntegrationTests {
         TestTenant tenant = this.tenants.create("flooded", VapiMode.SHARED_ORG, TelephonyMode.VAPI_NUMBER);
         WebTestClient client = client("127.0.0.1");
         WebTestClient neighbour = client("127.0.0.2");
-        // The tenant's key is cached before the flood, as a working client's is.
+        // The tenant's key is cached before the flood, as a working client's is, and stays cached: the
+        // other instance empties its cache once it starts listening for evictions, so wait for that first.
+        awaitListening(client, tenant);
         client.get().uri("/vapi/assistant").header(HttpHeaders.AUTHORIZATION, "Bearer " + tenant.apiKey())
             .exchange().expectStatus().isOk();
         for (int i = 0; i < MAX_FAILURES; i++) {
@@ -91,9 +97,29 @@ class FailedAuthenticationIntegrationTests {
         neighbour.get().uri("/admin/v1/tenants").header(HttpHeaders.AUTHORIZATION, "Bearer " + TestInfrastructure.ADMIN_TOKEN)
             .exchange().expectStatus().isOk();
         // The window ends: lookups (and 401s) again.
-        Thread.sleep(4_000);
+        Thread.sleep(9_000);
         client.get().uri("/vapi/assistant").header(HttpHeaders.AUTHORIZATION, "Bearer " + randomKey())
             .exchange().expectStatus().isUnauthorized();
+    }
+
+    /**
+     * Evicts the tenant's key through the cluster channel until the other instance reloads it, which
+     * proves it listens (its cache is emptied when listening starts, which would make the key a miss).
+     */
+    private void awaitListening(WebTestClient client, TestTenant tenant) throws InterruptedException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            client.get().uri("/vapi/assistant").header(HttpHeaders.AUTHORIZATION, "Bearer " + tenant.apiKey())
+                .exchange().expectStatus().isOk();
+            double loads = keyLoads();
+            this.keyEvents.keyChanged(tenant.keyId()).block(Duration.ofSeconds(5));
+            Thread.sleep(100);
+            client.get().uri("/vapi/assistant").header(HttpHeaders.AUTHORIZATION, "Bearer " + tenant.apiKey())
+                .exchange().expectStatus().isOk();
+            if (keyLoads() > loads) {
+                return;
+            }
+        }
+        throw new AssertionError("the other instance never received a key eviction");
     }
 
     private static double keyLoads() {
